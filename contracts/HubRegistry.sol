@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IHubRegistry} from "./interfaces/IHubRegistry.sol";
+import {GlocalRoles} from "./access/GlocalRoles.sol";
+
+/**
+ * @title HubRegistry
+ * @notice Micro-manufacturing hubs: their profiles, approval by the consortium, and a reputation that
+ * only the escrow writes, from what actually happened to the hub's orders.
+ */
+contract HubRegistry is IHubRegistry, AccessControl {
+    /// @notice Longest geohash accepted (about 3.7 cm x 1.9 cm cells).
+    uint256 public constant MAX_GEOHASH_LENGTH = 12;
+    /// @notice Lowest and highest rating.
+    uint8 public constant MIN_RATING = 1;
+    uint8 public constant MAX_RATING = 5;
+    /// @notice Weight of the score's prior, in orders.
+    uint256 public constant PRIOR_WEIGHT = 5;
+    /// @notice The rating prior: 3 stars, in centi-stars.
+    uint256 public constant PRIOR_RATING_CENTI_STARS = 300;
+    /// @notice The reliability prior: 90 % on time, in basis points.
+    uint256 public constant PRIOR_RELIABILITY_BPS = 9_000;
+
+    uint256 private constant _CENTI = 100;
+    uint256 private constant _BPS = 10_000;
+    /// @dev Bit i is set when ASCII code i is in the geohash alphabet "0123456789bcdefghjkmnpqrstuvwxyz".
+    uint256 private constant _GEOHASH_ALPHABET = 0x7ff6dfc0000000003ff000000000000;
+
+    uint32 private _hubCount;
+    mapping(uint32 hubId => Hub) private _hubs;
+    mapping(uint32 hubId => string) private _metadataURIs;
+    mapping(uint32 hubId => Reputation) private _reputations;
+
+    /**
+     * @param governor Holder of `DEFAULT_ADMIN_ROLE`.
+     */
+    constructor(address governor) {
+        _grantRole(DEFAULT_ADMIN_ROLE, governor);
+    }
+
+    /// @inheritdoc IHubRegistry
+    function registerHub(bytes12 geohash, uint64 capabilities, string calldata metadataURI)
+        external
+        returns (uint32 hubId)
+    {
+        _requireValidGeohash(geohash);
+        hubId = ++_hubCount;
+        _hubs[hubId] = Hub({
+            operator: msg.sender,
+            status: HubStatus.Pending,
+            capabilities: capabilities,
+            geohash: geohash,
+            registeredAt: uint40(block.timestamp)
+        });
+        _metadataURIs[hubId] = metadataURI;
+        emit HubRegistered(hubId, msg.sender, geohash, capabilities, metadataURI);
+    }
+
+    /// @inheritdoc IHubRegistry
+    function updateHubProfile(uint32 hubId, bytes12 geohash, uint64 capabilities, string calldata metadataURI)
+        external
+    {
+        Hub storage stored = _existingHub(hubId);
+        if (stored.operator != msg.sender) revert NotHubOperator(hubId, msg.sender);
+        _requireValidGeohash(geohash);
+        stored.geohash = geohash;
+        stored.capabilities = capabilities;
+        _metadataURIs[hubId] = metadataURI;
+        emit HubProfileUpdated(hubId, geohash, capabilities, metadataURI);
+    }
+
+    /// @inheritdoc IHubRegistry
+    function approveHub(uint32 hubId) external onlyRole(GlocalRoles.HUB_APPROVER_ROLE) {
+        Hub storage stored = _existingHub(hubId);
+        if (stored.status == HubStatus.Approved) revert HubStatusUnchanged(hubId, HubStatus.Approved);
+        stored.status = HubStatus.Approved;
+        emit HubApproved(hubId, msg.sender);
+    }
+
+    /// @inheritdoc IHubRegistry
+    function suspendHub(uint32 hubId, string calldata reason) external onlyRole(GlocalRoles.HUB_APPROVER_ROLE) {
+        Hub storage stored = _existingHub(hubId);
+        if (stored.status != HubStatus.Approved) revert HubNotApproved(hubId, stored.status);
+        stored.status = HubStatus.Suspended;
+        emit HubSuspended(hubId, msg.sender, reason);
+    }
+
+    /// @inheritdoc IHubRegistry
+    function recordOutcome(uint32 hubId, uint256 orderId, Outcome outcome)
+        external
+        onlyRole(GlocalRoles.ESCROW_ROLE)
+        returns (address operator)
+    {
+        Reputation storage counters = _reputations[hubId];
+        if (outcome == Outcome.Completed) {
+            ++counters.completed;
+        } else if (outcome == Outcome.CompletedLate) {
+            ++counters.completedLate;
+        } else if (outcome == Outcome.RefundedForFault) {
+            ++counters.refundedForFault;
+        } else if (outcome == Outcome.DisputeLost) {
+            ++counters.disputesLost;
+        }
+        emit OutcomeRecorded(hubId, orderId, outcome);
+        return _hubs[hubId].operator;
+    }
+
+    /// @inheritdoc IHubRegistry
+    function recordRating(uint32 hubId, uint256 orderId, uint8 rating) external onlyRole(GlocalRoles.ESCROW_ROLE) {
+        if (rating < MIN_RATING || rating > MAX_RATING) revert InvalidRating(rating);
+        Reputation storage counters = _reputations[hubId];
+        ++counters.ratingCount;
+        counters.ratingSum += rating;
+        emit HubRated(hubId, orderId, rating);
+    }
+
+    /// @inheritdoc IHubRegistry
+    function hub(uint32 hubId) external view returns (Hub memory) {
+        return _existingHub(hubId);
+    }
+
+    /// @inheritdoc IHubRegistry
+    function hubMetadataURI(uint32 hubId) external view returns (string memory) {
+        _existingHub(hubId);
+        return _metadataURIs[hubId];
+    }
+
+    /// @inheritdoc IHubRegistry
+    function approvedOperator(uint32 hubId) external view returns (address) {
+        Hub storage stored = _hubs[hubId];
+        if (stored.status != HubStatus.Approved) {
+            if (stored.status == HubStatus.None) revert HubNotFound(hubId);
+            revert HubNotApproved(hubId, stored.status);
+        }
+        return stored.operator;
+    }
+
+    /// @inheritdoc IHubRegistry
+    function operatorOf(uint32 hubId) external view returns (address) {
+        return _existingHub(hubId).operator;
+    }
+
+    /// @inheritdoc IHubRegistry
+    function reputation(uint32 hubId) external view returns (Reputation memory) {
+        _existingHub(hubId);
+        return _reputations[hubId];
+    }
+
+    /// @inheritdoc IHubRegistry
+    function score(uint32 hubId) external view returns (uint256 ratingCentiStars, uint256 reliabilityBps) {
+        _existingHub(hubId);
+        Reputation memory counters = _reputations[hubId];
+        ratingCentiStars =
+            (PRIOR_WEIGHT * PRIOR_RATING_CENTI_STARS + uint256(counters.ratingSum) * _CENTI) /
+            (PRIOR_WEIGHT + counters.ratingCount);
+        uint256 finished = uint256(counters.completed) + counters.completedLate + counters.refundedForFault +
+            counters.disputesLost;
+        reliabilityBps =
+            (PRIOR_WEIGHT * PRIOR_RELIABILITY_BPS + uint256(counters.completed) * _BPS) /
+            (PRIOR_WEIGHT + finished);
+    }
+
+    /// @inheritdoc IHubRegistry
+    function hubCount() external view returns (uint32) {
+        return _hubCount;
+    }
+
+    function _existingHub(uint32 hubId) private view returns (Hub storage stored) {
+        stored = _hubs[hubId];
+        if (stored.status == HubStatus.None) revert HubNotFound(hubId);
+    }
+
+    /// @dev 1 to 12 alphabet characters, then only zero bytes.
+    function _requireValidGeohash(bytes12 geohash) private pure {
+        uint256 length;
+        while (length < MAX_GEOHASH_LENGTH && geohash[length] != 0) {
+            if ((_GEOHASH_ALPHABET >> uint8(geohash[length])) & 1 == 0) revert InvalidGeohash(geohash);
+            ++length;
+        }
+        if (length == 0) revert InvalidGeohash(geohash);
+        for (uint256 i = length; i < MAX_GEOHASH_LENGTH; ++i) {
+            if (geohash[i] != 0) revert InvalidGeohash(geohash);
+        }
+    }
+}

@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IOrderEscrow} from "./interfaces/IOrderEscrow.sol";
+import {IProductRegistry} from "./interfaces/IProductRegistry.sol";
+import {IHubRegistry} from "./interfaces/IHubRegistry.sol";
+import {GlocalRoles} from "./access/GlocalRoles.sol";
+
+/**
+ * @title OrderEscrow
+ * @notice Holds each buyer's payment until the order ends, walks the order state machine, and owes the
+ * payouts (hub, designer royalty, community fee, refunds) until their owners withdraw them.
+ * @dev Every payout is credited and pulled with `withdraw`, so no recipient can block an order from
+ * ending (a reverting receiver, a token blocklist). Every open order has a timeout that needs nobody's
+ * goodwill: cancel (Paid), claimRefund (Accepted), finalizeOrder (Shipped), settleExpiredDispute (Disputed).
+ * Payment tokens must be plain ERC-20s (no fee on transfer, no rebasing): governance allowlists them.
+ */
+contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    /// @notice Highest community fee, in basis points of the hub's part.
+    uint16 public constant MAX_FEE_BPS = 2_000;
+    /// @notice Highest oracle quorum.
+    uint8 public constant MAX_QUORUM = 16;
+    /// @notice Shortest and longest accept, dispute and arbitration windows.
+    uint32 public constant MIN_WINDOW = 1 hours;
+    uint32 public constant MAX_WINDOW = 90 days;
+    /// @notice The buyer's share when a dispute's arbitration window expires unresolved.
+    uint16 public constant UNRESOLVED_DISPUTE_REFUND_BPS = 5_000;
+    /// @notice A resolution refunding the buyer at least this share counts as a dispute the hub lost.
+    uint16 public constant DISPUTE_LOST_THRESHOLD_BPS = 5_000;
+    /// @notice How many payment tokens the allowlist can hold.
+    uint8 public constant MAX_PAYMENT_TOKENS = type(uint8).max;
+
+    uint16 private constant _BPS = 10_000;
+    uint256 private constant _HOUR = 1 hours;
+    uint8 private constant _FLAG_SHIPPED_LATE = 1;
+    uint8 private constant _FLAG_RATED = 2;
+    address private constant _NATIVE_COIN = address(0);
+
+    IProductRegistry private immutable _productRegistry;
+    IHubRegistry private immutable _hubRegistry;
+
+    EscrowConfig private _config;
+    // One slot: written by every new order, already non-zero before the first one (the fund is set).
+    address private _communityFund;
+    uint8 private _paymentTokenCount;
+    uint64 private _orderCount;
+
+    mapping(address token => PaymentToken) private _paymentTokens;
+    mapping(uint8 tokenIndex => address token) private _tokenByIndex;
+    mapping(uint256 orderId => Order) private _orders;
+    mapping(uint256 orderId => mapping(address oracle => bool)) private _confirmedBy;
+    mapping(address account => mapping(uint8 tokenIndex => uint256)) private _owed;
+
+    /**
+     * @param governor Holder of `DEFAULT_ADMIN_ROLE`.
+     * @param productRegistry_ Where products and offers are priced.
+     * @param hubRegistry_ Where hubs are checked and their reputation recorded (grant this contract its `ESCROW_ROLE`).
+     * @param communityFund_ Who receives the community fee.
+     * @param initialConfig Fee, quorum and windows.
+     */
+    constructor(
+        address governor,
+        IProductRegistry productRegistry_,
+        IHubRegistry hubRegistry_,
+        address communityFund_,
+        EscrowConfig memory initialConfig
+    ) {
+        _grantRole(DEFAULT_ADMIN_ROLE, governor);
+        _productRegistry = productRegistry_;
+        _hubRegistry = hubRegistry_;
+        _setCommunityFund(communityFund_);
+        _setFee(initialConfig.feeBps);
+        _setQuorum(initialConfig.quorum);
+        _setWindows(initialConfig.acceptWindow, initialConfig.disputeWindow, initialConfig.arbitrationWindow);
+    }
+
+    // ------------------------------------------------------------------ buyer: place
+
+    /// @inheritdoc IOrderEscrow
+    function placeOrder(uint32 productId, uint32 hubId, uint32 quantity, uint256 maxTotal)
+        external
+        payable
+        nonReentrant
+        whenNotPaused
+        returns (uint256 orderId)
+    {
+        address token;
+        uint256 total;
+        (orderId, token, total) = _createOrder(productId, hubId, quantity, maxTotal);
+        if (token == _NATIVE_COIN) {
+            if (msg.value != total) revert IncorrectPayment(msg.value, total);
+        } else {
+            if (msg.value != 0) revert IncorrectPayment(msg.value, 0);
+            IERC20(token).safeTransferFrom(msg.sender, address(this), total);
+        }
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function placeOrderWithPermit(
+        uint32 productId,
+        uint32 hubId,
+        uint32 quantity,
+        uint256 maxTotal,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant whenNotPaused returns (uint256 orderId) {
+        address token;
+        uint256 total;
+        (orderId, token, total) = _createOrder(productId, hubId, quantity, maxTotal);
+        if (token == _NATIVE_COIN) revert PermitNeedsERC20();
+        // A permit front-run by someone else still leaves the allowance in place: go on either way,
+        // and let the transfer below fail if there is no allowance (OpenZeppelin's advice for permit).
+        try IERC20Permit(token).permit(msg.sender, address(this), maxTotal, permitDeadline, v, r, s) {} catch {}
+        IERC20(token).safeTransferFrom(msg.sender, address(this), total);
+    }
+
+    // ------------------------------------------------------------------ buyer: before shipping
+
+    /// @inheritdoc IOrderEscrow
+    function cancelOrder(uint256 orderId) external nonReentrant {
+        Order storage stored = _orderIn(orderId, OrderStatus.Paid);
+        _requireBuyer(orderId, stored);
+        _refundInFull(orderId, stored, RefundReason.CancelledByBuyer, "");
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function claimRefund(uint256 orderId) external nonReentrant {
+        Order storage stored = _orderIn(orderId, OrderStatus.Accepted);
+        _requireBuyer(orderId, stored);
+        _requireDeadlinePassed(orderId, stored.deadline);
+        _refundInFull(orderId, stored, RefundReason.ShipDeadlineMissed, "");
+        _hubRegistry.recordOutcome(stored.hubId, orderId, IHubRegistry.Outcome.RefundedForFault);
+    }
+
+    // ------------------------------------------------------------------ hub
+
+    /// @inheritdoc IOrderEscrow
+    function rejectOrder(uint256 orderId, string calldata reason) external nonReentrant {
+        Order storage stored = _orderIn(orderId, OrderStatus.Paid);
+        if (_hubRegistry.operatorOf(stored.hubId) != msg.sender) revert NotOrderHub(orderId, msg.sender);
+        _refundInFull(orderId, stored, RefundReason.RejectedByHub, reason);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function acceptOrder(uint256 orderId) external nonReentrant {
+        Order storage stored = _orderIn(orderId, OrderStatus.Paid);
+        uint32 hubId = stored.hubId;
+        if (_hubRegistry.approvedOperator(hubId) != msg.sender) revert NotOrderHub(orderId, msg.sender);
+        _requireDeadlineNotPassed(orderId, stored.deadline);
+        uint40 shipBy = uint40(block.timestamp + uint256(stored.leadTimeHours) * _HOUR);
+        stored.status = OrderStatus.Accepted;
+        stored.deadline = shipBy;
+        emit OrderAccepted(orderId, hubId, stored.buyer, shipBy);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function shipOrder(uint256 orderId, bytes32 trackingRef) external nonReentrant {
+        if (trackingRef == bytes32(0)) revert InvalidTrackingRef();
+        Order storage stored = _orderIn(orderId, OrderStatus.Accepted);
+        uint32 hubId = stored.hubId;
+        if (_hubRegistry.operatorOf(hubId) != msg.sender) revert NotOrderHub(orderId, msg.sender);
+        bool late = block.timestamp > stored.deadline;
+        uint40 disputeBy = uint40(block.timestamp + _config.disputeWindow);
+        stored.status = OrderStatus.Shipped;
+        stored.deadline = disputeBy;
+        if (late) stored.flags |= _FLAG_SHIPPED_LATE;
+        emit OrderShipped(orderId, hubId, stored.buyer, trackingRef, disputeBy, late);
+    }
+
+    // ------------------------------------------------------------------ delivery
+
+    /// @inheritdoc IOrderEscrow
+    function confirmDelivery(uint256 orderId) external nonReentrant onlyRole(GlocalRoles.ORACLE_ROLE) {
+        Order storage stored = _orderIn(orderId, OrderStatus.Shipped);
+        uint8 quorum = _config.quorum;
+        uint8 confirmations = stored.confirmations + 1;
+        stored.confirmations = confirmations;
+        if (quorum > 1) {
+            if (_confirmedBy[orderId][msg.sender]) revert AlreadyConfirmed(orderId, msg.sender);
+            // The vote that reaches the quorum ends the order, so it need not be remembered.
+            if (confirmations < quorum) _confirmedBy[orderId][msg.sender] = true;
+        }
+        emit DeliveryConfirmed(orderId, stored.hubId, stored.buyer, msg.sender, confirmations);
+        if (confirmations >= quorum) _deliver(orderId, stored);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function confirmReceipt(uint256 orderId) external nonReentrant {
+        Order storage stored = _orderIn(orderId, OrderStatus.Shipped);
+        _requireBuyer(orderId, stored);
+        _deliver(orderId, stored);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function finalizeOrder(uint256 orderId) external nonReentrant {
+        Order storage stored = _orderIn(orderId, OrderStatus.Shipped);
+        _requireDeadlinePassed(orderId, stored.deadline);
+        _deliver(orderId, stored);
+    }
+
+    // ------------------------------------------------------------------ disputes
+
+    /// @inheritdoc IOrderEscrow
+    function disputeOrder(uint256 orderId, string calldata reason) external nonReentrant {
+        Order storage stored = _orderIn(orderId, OrderStatus.Shipped);
+        _requireBuyer(orderId, stored);
+        _requireDeadlineNotPassed(orderId, stored.deadline);
+        stored.status = OrderStatus.Disputed;
+        stored.deadline = uint40(block.timestamp + _config.arbitrationWindow);
+        emit OrderDisputed(orderId, stored.hubId, msg.sender, reason);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function resolveDispute(uint256 orderId, uint16 refundBps)
+        external
+        nonReentrant
+        onlyRole(GlocalRoles.ARBITER_ROLE)
+    {
+        if (refundBps > _BPS) revert InvalidBps(refundBps);
+        _resolve(orderId, _orderIn(orderId, OrderStatus.Disputed), refundBps, msg.sender);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function settleExpiredDispute(uint256 orderId) external nonReentrant {
+        Order storage stored = _orderIn(orderId, OrderStatus.Disputed);
+        _requireDeadlinePassed(orderId, stored.deadline);
+        _resolve(orderId, stored, UNRESOLVED_DISPUTE_REFUND_BPS, address(0));
+    }
+
+    // ------------------------------------------------------------------ after delivery
+
+    /// @inheritdoc IOrderEscrow
+    function rateOrder(uint256 orderId, uint8 rating) external nonReentrant {
+        Order storage stored = _orderIn(orderId, OrderStatus.Delivered);
+        _requireBuyer(orderId, stored);
+        if (stored.flags & _FLAG_RATED != 0) revert AlreadyRated(orderId);
+        stored.flags |= _FLAG_RATED;
+        emit OrderRated(orderId, stored.hubId, msg.sender, rating);
+        _hubRegistry.recordRating(stored.hubId, orderId, rating);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function withdraw(address token) external nonReentrant {
+        uint8 tokenIndex = _paymentTokens[token].index;
+        uint256 amount = _owed[msg.sender][tokenIndex];
+        if (tokenIndex == 0 || amount == 0) revert NothingToWithdraw(msg.sender, token);
+        _owed[msg.sender][tokenIndex] = 0;
+        emit PayoutWithdrawn(msg.sender, token, amount);
+        if (token == _NATIVE_COIN) {
+            (bool sent, ) = payable(msg.sender).call{value: amount}("");
+            if (!sent) revert NativeTransferFailed(msg.sender, amount);
+        } else {
+            IERC20(token).safeTransfer(msg.sender, amount);
+        }
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @inheritdoc IOrderEscrow
+    function setPaymentToken(address token, bool allowed) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        PaymentToken memory entry = _paymentTokens[token];
+        if (entry.index == 0) {
+            if (!allowed) revert PaymentTokenNotAllowed(token);
+            if (_paymentTokenCount == MAX_PAYMENT_TOKENS) revert TooManyPaymentTokens();
+            entry.index = ++_paymentTokenCount;
+            _tokenByIndex[entry.index] = token;
+        }
+        entry.allowed = allowed;
+        _paymentTokens[token] = entry;
+        emit PaymentTokenSet(token, entry.index, allowed);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function setFee(uint16 feeBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setFee(feeBps);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function setQuorum(uint8 quorum) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setQuorum(quorum);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function setWindows(uint32 acceptWindow, uint32 disputeWindow, uint32 arbitrationWindow)
+        external
+        onlyRole(DEFAULT_ADMIN_ROLE)
+    {
+        _setWindows(acceptWindow, disputeWindow, arbitrationWindow);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function setCommunityFund(address communityFund_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setCommunityFund(communityFund_);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function pause() external onlyRole(GlocalRoles.PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function unpause() external onlyRole(GlocalRoles.PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IOrderEscrow
+    function order(uint256 orderId) external view returns (OrderView memory) {
+        Order memory stored = _orders[orderId];
+        if (stored.status == OrderStatus.None) revert OrderNotFound(orderId);
+        return OrderView({
+            orderId: orderId,
+            buyer: stored.buyer,
+            hubId: stored.hubId,
+            productId: stored.productId,
+            token: _tokenByIndex[stored.tokenIndex],
+            amount: stored.amount,
+            royalty: stored.royalty,
+            feeBps: stored.feeBps,
+            status: stored.status,
+            deadline: stored.deadline,
+            confirmations: stored.confirmations,
+            leadTimeHours: stored.leadTimeHours,
+            shippedLate: stored.flags & _FLAG_SHIPPED_LATE != 0,
+            rated: stored.flags & _FLAG_RATED != 0
+        });
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function owed(address account, address token) external view returns (uint256) {
+        uint8 tokenIndex = _paymentTokens[token].index;
+        return tokenIndex == 0 ? 0 : _owed[account][tokenIndex];
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function quoteOrder(uint32 productId, uint32 hubId, uint32 quantity)
+        external
+        view
+        returns (address token, uint256 total, uint256 royalty)
+    {
+        IProductRegistry.Quote memory offerQuote = _productRegistry.quote(productId, hubId);
+        (total, royalty) = _price(offerQuote, quantity);
+        token = offerQuote.token;
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function config() external view returns (EscrowConfig memory) {
+        return _config;
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function communityFund() external view returns (address) {
+        return _communityFund;
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function paymentToken(address token) external view returns (PaymentToken memory) {
+        return _paymentTokens[token];
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function orderCount() external view returns (uint256) {
+        return _orderCount;
+    }
+
+    /**
+     * @notice The product registry orders are priced from.
+     * @return The registry.
+     */
+    function productRegistry() external view returns (IProductRegistry) {
+        return _productRegistry;
+    }
+
+    /**
+     * @notice The hub registry hubs are checked against.
+     * @return The registry.
+     */
+    function hubRegistry() external view returns (IHubRegistry) {
+        return _hubRegistry;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _createOrder(uint32 productId, uint32 hubId, uint32 quantity, uint256 maxTotal)
+        private
+        returns (uint256 orderId, address token, uint256 total)
+    {
+        if (quantity == 0) revert InvalidQuantity();
+        IProductRegistry.Quote memory offerQuote = _productRegistry.quote(productId, hubId);
+        token = offerQuote.token;
+        PaymentToken memory entry = _paymentTokens[token];
+        if (!entry.allowed) revert PaymentTokenNotAllowed(token);
+        uint256 royalty;
+        (total, royalty) = _price(offerQuote, quantity);
+        if (total > maxTotal) revert TotalAboveMaximum(total, maxTotal);
+        EscrowConfig memory current = _config;
+        uint40 acceptBy = uint40(block.timestamp + current.acceptWindow);
+        orderId = ++_orderCount;
+        _orders[orderId] = Order({
+            buyer: msg.sender,
+            amount: total.toUint96(),
+            hubId: hubId,
+            productId: productId,
+            royalty: royalty.toUint88(),
+            deadline: acceptBy,
+            status: OrderStatus.Paid,
+            flags: 0,
+            feeBps: current.feeBps,
+            tokenIndex: entry.index,
+            confirmations: 0,
+            leadTimeHours: offerQuote.leadTimeHours
+        });
+        emit OrderPlaced(orderId, hubId, msg.sender, productId, token, quantity, total, royalty, acceptBy);
+    }
+
+    function _deliver(uint256 orderId, Order storage stored) private {
+        stored.status = OrderStatus.Delivered;
+        IHubRegistry.Outcome outcome = stored.flags & _FLAG_SHIPPED_LATE != 0
+            ? IHubRegistry.Outcome.CompletedLate
+            : IHubRegistry.Outcome.Completed;
+        (uint256 hubPayout, uint256 fee) = _payOut(orderId, stored, stored.amount, stored.royalty, outcome);
+        emit OrderDelivered(orderId, stored.hubId, stored.buyer, hubPayout, stored.royalty, fee);
+    }
+
+    function _resolve(uint256 orderId, Order storage stored, uint16 refundBps, address arbiter) private {
+        stored.status = OrderStatus.Resolved;
+        uint256 amount = stored.amount;
+        uint256 refund = (amount * refundBps) / _BPS;
+        uint256 royalty = (uint256(stored.royalty) * (_BPS - refundBps)) / _BPS;
+        address buyer = stored.buyer;
+        _credit(buyer, stored.tokenIndex, refund);
+        IHubRegistry.Outcome outcome = refundBps >= DISPUTE_LOST_THRESHOLD_BPS
+            ? IHubRegistry.Outcome.DisputeLost
+            : IHubRegistry.Outcome.DisputeWon;
+        (uint256 hubPayout, uint256 fee) = _payOut(orderId, stored, amount - refund, royalty, outcome);
+        emit DisputeResolved(orderId, stored.hubId, buyer, arbiter, refundBps, refund, hubPayout, royalty, fee);
+    }
+
+    /// @dev Splits `amount` (royalty included) between designer, community fund and hub, and records the
+    /// outcome with the hub registry, which returns the hub's operator.
+    function _payOut(
+        uint256 orderId,
+        Order storage stored,
+        uint256 amount,
+        uint256 royalty,
+        IHubRegistry.Outcome outcome
+    ) private returns (uint256 hubPayout, uint256 fee) {
+        uint256 hubGross = amount - royalty;
+        fee = (hubGross * stored.feeBps) / _BPS;
+        hubPayout = hubGross - fee;
+        uint8 tokenIndex = stored.tokenIndex;
+        uint32 productId = stored.productId;
+        address operator = _hubRegistry.recordOutcome(stored.hubId, orderId, outcome);
+        _credit(operator, tokenIndex, hubPayout);
+        _credit(_productRegistry.designerOf(productId), tokenIndex, royalty);
+        _credit(_communityFund, tokenIndex, fee);
+    }
+
+    function _refundInFull(uint256 orderId, Order storage stored, RefundReason reason, string memory note) private {
+        stored.status = OrderStatus.Refunded;
+        uint256 amount = stored.amount;
+        address buyer = stored.buyer;
+        _credit(buyer, stored.tokenIndex, amount);
+        emit OrderRefunded(orderId, stored.hubId, buyer, reason, amount, note);
+    }
+
+    function _credit(address account, uint8 tokenIndex, uint256 amount) private {
+        if (amount != 0) _owed[account][tokenIndex] += amount;
+    }
+
+    function _orderIn(uint256 orderId, OrderStatus expected) private view returns (Order storage stored) {
+        stored = _orders[orderId];
+        OrderStatus status = stored.status;
+        if (status != expected) {
+            if (status == OrderStatus.None) revert OrderNotFound(orderId);
+            revert InvalidOrderStatus(orderId, status);
+        }
+    }
+
+    function _requireBuyer(uint256 orderId, Order storage stored) private view {
+        if (stored.buyer != msg.sender) revert NotOrderBuyer(orderId, msg.sender);
+    }
+
+    function _requireDeadlinePassed(uint256 orderId, uint40 deadline) private view {
+        if (block.timestamp <= deadline) revert DeadlineNotReached(orderId, deadline);
+    }
+
+    function _requireDeadlineNotPassed(uint256 orderId, uint40 deadline) private view {
+        if (block.timestamp > deadline) revert DeadlinePassed(orderId, deadline);
+    }
+
+    function _price(IProductRegistry.Quote memory offerQuote, uint32 quantity)
+        private
+        pure
+        returns (uint256 total, uint256 royalty)
+    {
+        uint256 unitRoyalty = (offerQuote.price * offerQuote.royaltyBps) / _BPS;
+        royalty = unitRoyalty * quantity;
+        total = (offerQuote.price + unitRoyalty) * quantity;
+    }
+
+    function _setFee(uint16 feeBps) private {
+        if (feeBps > MAX_FEE_BPS) revert InvalidBps(feeBps);
+        _config.feeBps = feeBps;
+        emit FeeChanged(feeBps);
+    }
+
+    function _setQuorum(uint8 quorum) private {
+        if (quorum == 0 || quorum > MAX_QUORUM) revert InvalidQuorum(quorum);
+        _config.quorum = quorum;
+        emit QuorumChanged(quorum);
+    }
+
+    function _setWindows(uint32 acceptWindow, uint32 disputeWindow, uint32 arbitrationWindow) private {
+        _requireValidWindow(acceptWindow);
+        _requireValidWindow(disputeWindow);
+        _requireValidWindow(arbitrationWindow);
+        _config.acceptWindow = acceptWindow;
+        _config.disputeWindow = disputeWindow;
+        _config.arbitrationWindow = arbitrationWindow;
+        emit WindowsChanged(acceptWindow, disputeWindow, arbitrationWindow);
+    }
+
+    function _setCommunityFund(address communityFund_) private {
+        if (communityFund_ == address(0)) revert ZeroAddress();
+        _communityFund = communityFund_;
+        emit CommunityFundChanged(communityFund_);
+    }
+
+    function _requireValidWindow(uint32 window) private pure {
+        if (window < MIN_WINDOW || window > MAX_WINDOW) revert InvalidWindow(window);
+    }
+}

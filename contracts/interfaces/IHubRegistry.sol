@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/**
+ * @title IHubRegistry
+ * @notice Types, events, errors and functions of the hub registry: hub profiles, their approval
+ * status, and the reputation the escrow writes for them.
+ */
+interface IHubRegistry {
+    /// @notice Lifecycle of a hub. Only `Approved` hubs publish offers and take orders.
+    enum HubStatus {
+        None,
+        Pending,
+        Approved,
+        Suspended
+    }
+
+    /// @notice What the escrow reports about a finished order of a hub.
+    enum Outcome {
+        Completed,
+        CompletedLate,
+        RefundedForFault,
+        DisputeLost,
+        DisputeWon
+    }
+
+    /// @notice A hub profile. Packed: `operator`, `status`, `capabilities` share slot 0; `geohash`
+    /// and `registeredAt` slot 1.
+    struct Hub {
+        address operator;
+        HubStatus status;
+        uint64 capabilities;
+        bytes12 geohash;
+        uint40 registeredAt;
+    }
+
+    /// @notice A hub's reputation counters, one storage slot (224 bits).
+    struct Reputation {
+        uint32 completed;
+        uint32 completedLate;
+        uint32 refundedForFault;
+        uint32 disputesLost;
+        uint32 ratingCount;
+        uint64 ratingSum;
+    }
+
+    /// @notice A hub registered (status Pending).
+    event HubRegistered(
+        uint32 indexed hubId,
+        address indexed operator,
+        bytes12 geohash,
+        uint64 capabilities,
+        string metadataURI
+    );
+    /// @notice A hub's operator changed its location, capabilities or metadata.
+    event HubProfileUpdated(uint32 indexed hubId, bytes12 geohash, uint64 capabilities, string metadataURI);
+    /// @notice A hub approver approved (or reinstated) a hub.
+    event HubApproved(uint32 indexed hubId, address indexed approver);
+    /// @notice A hub approver suspended a hub.
+    event HubSuspended(uint32 indexed hubId, address indexed approver, string reason);
+    /// @notice The escrow recorded the outcome of one of the hub's orders.
+    event OutcomeRecorded(uint32 indexed hubId, uint256 indexed orderId, Outcome outcome);
+    /// @notice A buyer rated the hub for one delivered order.
+    event HubRated(uint32 indexed hubId, uint256 indexed orderId, uint8 rating);
+
+    /// @notice No hub has this id.
+    error HubNotFound(uint32 hubId);
+    /// @notice The hub exists but is not in the status this action needs.
+    error HubNotApproved(uint32 hubId, HubStatus status);
+    /// @notice The hub is already in the status the action would set.
+    error HubStatusUnchanged(uint32 hubId, HubStatus status);
+    /// @notice The caller is not the hub's operator.
+    error NotHubOperator(uint32 hubId, address account);
+    /// @notice A geohash must be 1 to 12 characters of the geohash base32 alphabet, left-aligned.
+    error InvalidGeohash(bytes12 geohash);
+    /// @notice A rating must be 1 to 5.
+    error InvalidRating(uint8 rating);
+
+    /**
+     * @notice Registers a hub operated by the caller; it starts `Pending` until a hub approver approves it.
+     * @param geohash Location as a geohash, ASCII, left-aligned, zero-padded (1 to 12 characters).
+     * @param capabilities Bitmask of what the hub can make (materials, processes); meaning set off chain.
+     * @param metadataURI Where the hub's public profile lives (name, opening hours, contact).
+     * @return hubId The new hub's id (starting at 1).
+     */
+    function registerHub(bytes12 geohash, uint64 capabilities, string calldata metadataURI)
+        external
+        returns (uint32 hubId);
+
+    /**
+     * @notice Updates the caller's hub profile.
+     * @param hubId The hub; the caller must be its operator.
+     * @param geohash New location (see `registerHub`).
+     * @param capabilities New capability bitmask.
+     * @param metadataURI New metadata URI.
+     */
+    function updateHubProfile(uint32 hubId, bytes12 geohash, uint64 capabilities, string calldata metadataURI)
+        external;
+
+    /**
+     * @notice Approves a pending hub or reinstates a suspended one. Hub approver only.
+     * @param hubId The hub.
+     */
+    function approveHub(uint32 hubId) external;
+
+    /**
+     * @notice Suspends an approved hub: it can no longer publish offers or take new orders. Hub approver only.
+     * @param hubId The hub.
+     * @param reason Why, for the public record.
+     */
+    function suspendHub(uint32 hubId, string calldata reason) external;
+
+    /**
+     * @notice Records the outcome of one order of a hub. Escrow only.
+     * @param hubId The hub.
+     * @param orderId The order that ended.
+     * @param outcome What happened.
+     * @return operator The hub's operator, who is paid the hub's part.
+     */
+    function recordOutcome(uint32 hubId, uint256 orderId, Outcome outcome) external returns (address operator);
+
+    /**
+     * @notice Records a buyer's rating of a delivered order. Escrow only; the escrow checks buyer and once-only.
+     * @param hubId The hub.
+     * @param orderId The delivered order.
+     * @param rating 1 to 5.
+     */
+    function recordRating(uint32 hubId, uint256 orderId, uint8 rating) external;
+
+    /**
+     * @notice A hub's profile.
+     * @param hubId The hub.
+     * @return The profile; reverts with `HubNotFound` for an unknown id.
+     */
+    function hub(uint32 hubId) external view returns (Hub memory);
+
+    /**
+     * @notice A hub's metadata URI.
+     * @param hubId The hub.
+     * @return The URI.
+     */
+    function hubMetadataURI(uint32 hubId) external view returns (string memory);
+
+    /**
+     * @notice The operator of an approved hub; reverts unless the hub is approved.
+     * @param hubId The hub.
+     * @return The operator address.
+     */
+    function approvedOperator(uint32 hubId) external view returns (address);
+
+    /**
+     * @notice The operator of a hub, whatever its status.
+     * @param hubId The hub.
+     * @return The operator address; reverts with `HubNotFound` for an unknown id.
+     */
+    function operatorOf(uint32 hubId) external view returns (address);
+
+    /**
+     * @notice A hub's reputation counters.
+     * @param hubId The hub.
+     * @return The counters.
+     */
+    function reputation(uint32 hubId) external view returns (Reputation memory);
+
+    /**
+     * @notice A hub's score: a Bayesian average of its ratings and its on-time reliability.
+     * @dev Both start at a prior worth `PRIOR_WEIGHT` orders, so a few ratings move it little.
+     * @param hubId The hub.
+     * @return ratingCentiStars Average stars x 100 (100 to 500), pulled towards 3 stars by the prior.
+     * @return reliabilityBps Share of finished orders completed on time, in basis points, with a prior.
+     */
+    function score(uint32 hubId) external view returns (uint256 ratingCentiStars, uint256 reliabilityBps);
+
+    /**
+     * @notice The number of hubs registered; ids run from 1 to this number.
+     * @return The count.
+     */
+    function hubCount() external view returns (uint32);
+}

@@ -1,0 +1,52 @@
+"""Points Brownie's `development` network at the project's anvil.
+
+Brownie 1.22's compiled modules reject a `networks:` section in brownie-config.yaml, so this uses
+`brownie networks modify`, which writes Brownie's user-level network file.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from glocal_chain.errors import ToolchainError
+from glocal_chain.toolchain.settings import CompilerSettings, project_root
+
+log = logging.getLogger(__name__)
+
+#: Chain id Brownie's development anvil uses (anvil's default).
+DEVELOPMENT_CHAIN_ID = 31337
+DEFAULT_PORT = 8545
+
+
+def anvil_binary(root: Path | None = None) -> Path:
+    path = (root or project_root()) / "node_modules" / ".bin" / "anvil"
+    if not path.exists():
+        raise ToolchainError(f"{path} is missing: run `make setup` (npm ci) first")
+    return path
+
+
+def brownie_cli() -> Path:
+    return Path(sys.executable).with_name("brownie")
+
+
+def configure_development_network(settings: CompilerSettings, port: int = DEFAULT_PORT) -> None:
+    args = [
+        str(brownie_cli()),
+        "networks",
+        "modify",
+        "development",
+        f"cmd={anvil_binary()}",
+        "host=http://127.0.0.1",
+        f"port={port}",
+        f"evm_version={settings.evm_version}",
+        f"chain_id={DEVELOPMENT_CHAIN_ID}",
+        "accounts=10",
+        "gas_limit=30000000",
+    ]
+    result = subprocess.run(args, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ToolchainError(f"brownie networks modify failed:\n{result.stdout}{result.stderr}")
+    log.info("brownie development network: anvil on 127.0.0.1:%d (%s)", port, settings.evm_version)
