@@ -16,7 +16,7 @@ test: setup
 	@bash tools/run-tests.sh
 
 demo: setup
-	$(PY) -m glocal_chain.cli.main demo
+	$(VENV)/bin/glocal demo
 
 bench: setup
 	$(PY) -m bench.run

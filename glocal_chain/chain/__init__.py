@@ -1,0 +1,1 @@
+"""Chain access: networks, the local node, connections, transactions and revert decoding."""

@@ -1,0 +1,164 @@
+"""The local chain: an anvil process whose state survives a restart (`glocal chain up/down/status`).
+
+State lives in `<data dir>/anvil/state.json` (anvil's `--state`: loaded at start, dumped at exit and
+every few seconds); `node.json` beside it records the pid and the port picked at start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import httpx
+
+from glocal_chain.errors import ChainError, ToolchainError
+from glocal_chain.toolchain.settings import project_root
+
+log = logging.getLogger(__name__)
+
+STATE_DUMP_INTERVAL_S = 2
+START_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 20.0
+DEFAULT_HARDFORK = "cancun"
+ANVIL_ENV = "GLOCAL_ANVIL"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def anvil_executable() -> str:
+    candidates = [os.environ.get(ANVIL_ENV), str(project_root() / "node_modules" / ".bin" / "anvil"), "anvil"]
+    for candidate in candidates:
+        if candidate and shutil.which(candidate):
+            return str(shutil.which(candidate))
+    raise ToolchainError("anvil not found: run `make setup` (it installs @foundry-rs/anvil with npm)")
+
+
+def rpc_answers(url: str, timeout: float = 1.0) -> bool:
+    try:
+        response = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []},
+                              timeout=timeout)
+        return response.status_code == 200 and "result" in response.json()
+    except (httpx.HTTPError, ValueError):
+        return False
+
+
+def anvil_command(port: int, chain_id: int, hardfork: str = DEFAULT_HARDFORK, block_time: float | None = None,
+                  gas_price: int | None = None, state_file: Path | None = None) -> list[str]:
+    args = [anvil_executable(), "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(chain_id),
+            "--hardfork", hardfork, "--silent"]
+    if block_time:
+        args += ["--block-time", str(block_time)]
+    if gas_price is not None:
+        args += ["--gas-price", str(gas_price), "--block-base-fee-per-gas", str(gas_price)]
+    if state_file is not None:
+        args += ["--state", str(state_file), "--state-interval", str(STATE_DUMP_INTERVAL_S)]
+    return args
+
+
+def wait_until_ready(url: str, process: subprocess.Popen[bytes] | None, timeout: float = START_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise ChainError(f"anvil exited with code {process.returncode} before answering on {url}")
+        if rpc_answers(url):
+            return
+        time.sleep(0.05)
+    raise ChainError(f"anvil did not answer on {url} within {timeout:.0f} s")
+
+
+@dataclass
+class NodeStatus:
+    pid: int
+    port: int
+    chain_id: int
+    state_file: str
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+class LocalNode:
+    """A detached anvil with persisted state, found again through its `node.json`."""
+
+    def __init__(self, home: Path, chain_id: int = 31337) -> None:
+        self.home = home
+        self.chain_id = chain_id
+        self.state_file = home / "state.json"
+        self.info_file = home / "node.json"
+        self.log_file = home / "anvil.log"
+
+    def status(self) -> NodeStatus | None:
+        """The running node, or None (a stale node.json is removed)."""
+        try:
+            info = NodeStatus(**json.loads(self.info_file.read_text()))
+        except (OSError, ValueError, TypeError):
+            return None
+        if _pid_alive(info.pid) and rpc_answers(info.url):
+            return info
+        self.info_file.unlink(missing_ok=True)
+        return None
+
+    def up(self, port: int | None = None) -> NodeStatus:
+        running = self.status()
+        if running is not None:
+            return running
+        self.home.mkdir(parents=True, exist_ok=True)
+        port = port or free_port()
+        command = anvil_command(port, self.chain_id, state_file=self.state_file)
+        with self.log_file.open("ab") as log_handle:
+            process = subprocess.Popen(command, stdout=log_handle, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)
+        info = NodeStatus(pid=process.pid, port=port, chain_id=self.chain_id, state_file=str(self.state_file))
+        try:
+            wait_until_ready(info.url, process)
+        except ChainError:
+            process.kill()
+            raise
+        self.info_file.write_text(json.dumps(asdict(info)))
+        log.info("local chain up: %s (pid %d, state %s)", info.url, info.pid, self.state_file)
+        return info
+
+    def down(self) -> bool:
+        """Stops the node, letting anvil dump its state; False when none was running."""
+        running = self.status()
+        if running is None:
+            return False
+        os.kill(running.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        while _pid_alive(running.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _pid_alive(running.pid):
+            os.kill(running.pid, signal.SIGKILL)
+        self.info_file.unlink(missing_ok=True)
+        return True
+
+    def url(self) -> str:
+        return self.up().url
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child of this process counts as gone
+        waited, _ = os.waitpid(pid, os.WNOHANG)
+        return waited == 0
+    except ChildProcessError:
+        return True

@@ -1,0 +1,97 @@
+"""Network configuration: `local` is built in; consortium networks come from a TOML file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from enum import Enum
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from glocal_chain.errors import ConfigError
+from glocal_chain.toolchain.settings import require_supported_evm
+
+if TYPE_CHECKING:
+    from glocal_chain.chain.anvil import LocalNode
+
+LOCAL = "local"
+LOCAL_CHAIN_ID = 31337
+NETWORKS_FILE_ENV = "GLOCAL_NETWORKS_FILE"
+DATA_DIR_ENV = "GLOCAL_HOME"
+
+
+class GasPolicy(str, Enum):
+    """`free`: legacy transactions at gas price 0 (Besu with min-gas-price 0). `eip1559`: market fees."""
+
+    FREE = "free"
+    EIP1559 = "eip1559"
+    LEGACY = "legacy"
+
+
+class NetworkConfig(BaseModel):
+    name: str
+    rpc_urls: list[str] = Field(min_length=1)
+    chain_id: int
+    poa: bool = False
+    gas_policy: GasPolicy = GasPolicy.EIP1559
+    confirmations: int = Field(default=0, ge=0, le=64)
+    evm_version: str | None = None
+    local: bool = False
+    request_timeout_s: float = Field(default=10.0, gt=0)
+
+    @field_validator("evm_version")
+    @classmethod
+    def _supported_evm(cls, value: str | None) -> str | None:
+        if value is not None:
+            require_supported_evm(value)
+        return value
+
+
+def data_dir() -> Path:
+    """Where local state lives (anvil state, keystores, checkpoints): $GLOCAL_HOME or ./.glocal."""
+    return Path(os.environ.get(DATA_DIR_ENV, ".glocal")).resolve()
+
+
+def local_node() -> "LocalNode":
+    from glocal_chain.chain.anvil import LocalNode
+
+    return LocalNode(data_dir() / "anvil", chain_id=LOCAL_CHAIN_ID)
+
+
+def local_network() -> NetworkConfig:
+    """The built-in local network; its anvil is started on demand."""
+    return NetworkConfig(
+        name=LOCAL,
+        rpc_urls=[local_node().url()],
+        chain_id=LOCAL_CHAIN_ID,
+        gas_policy=GasPolicy.EIP1559,
+        confirmations=0,
+        local=True,
+    )
+
+
+def networks_file() -> Path:
+    return Path(os.environ.get(NETWORKS_FILE_ENV, "networks.toml"))
+
+
+def load_network(name: str, path: Path | None = None) -> NetworkConfig:
+    if name == LOCAL:
+        return local_network()
+    path = path or networks_file()
+    try:
+        data = tomllib.loads(path.read_text())
+    except FileNotFoundError as exc:
+        raise ConfigError(f"network {name!r} is not built in and {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    section = data.get("networks", {}).get(name)
+    if section is None:
+        known = ", ".join([LOCAL, *sorted(data.get("networks", {}))])
+        raise ConfigError(f"unknown network {name!r} (known: {known})")
+    try:
+        return NetworkConfig(name=name, **section)
+    except ValidationError as exc:
+        raise ConfigError(f"network {name!r} in {path}: {exc}") from exc

@@ -1,0 +1,175 @@
+"""Signing and sending: local signing (eth-account with coincurve), a nonce counter safe across
+threads, a gas policy per network, receipts awaited with a timeout, reverts decoded by name."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractCustomError, ContractLogicError, TimeExhausted, Web3RPCError
+from web3.types import TxParams, TxReceipt
+
+from glocal_chain.chain.networks import GasPolicy
+from glocal_chain.chain.reverts import decode_revert
+from glocal_chain.errors import ChainError, ContractRevert
+
+log = logging.getLogger(__name__)
+
+GAS_HEADROOM_NUM, GAS_HEADROOM_DEN = 6, 5  # 20 % over the estimate
+DEFAULT_RECEIPT_TIMEOUT_S = 120.0
+NONCE_ERROR_HINTS = ("nonce too low", "nonce too high", "already known", "replacement transaction")
+
+
+def revert_from_exception(exc: Exception, action: str) -> ContractRevert:
+    """A ContractRevert naming the custom error carried by a web3 exception."""
+    data = getattr(exc, "data", None)
+    if isinstance(data, dict):
+        data = data.get("data")
+    decoded = decode_revert(data) if isinstance(data, (str, bytes)) else None
+    if decoded is None:
+        message = getattr(exc, "message", None) or str(exc)
+        return ContractRevert(f"{action} reverted: {message}")
+    return ContractRevert(f"{action} reverted: {decoded}", decoded.name, decoded.args)
+
+
+def _is_revert(exc: Exception) -> bool:
+    return isinstance(exc, (ContractCustomError, ContractLogicError))
+
+
+@dataclass
+class Sender:
+    """Sends transactions from one account. Thread-safe: nonces come from one counter.
+
+    `account` signs locally (the normal case); without it, `unlocked_address` names a development
+    node's unlocked account that the node signs for (Brownie scripts on anvil)."""
+
+    w3: Web3
+    account: LocalAccount | None = None
+    unlocked_address: str | None = None
+    gas_policy: GasPolicy = GasPolicy.EIP1559
+    receipt_timeout_s: float = DEFAULT_RECEIPT_TIMEOUT_S
+    confirmations: int = 0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._next_nonce: int | None = None
+
+    @property
+    def address(self) -> str:
+        if self.account is not None:
+            return str(self.account.address)
+        if self.unlocked_address is None:
+            raise ChainError("a Sender needs an account or an unlocked address")
+        return Web3.to_checksum_address(self.unlocked_address)
+
+    def _take_nonce(self) -> int:
+        with self._lock:
+            if self._next_nonce is None:
+                self._next_nonce = self.w3.eth.get_transaction_count(self.address, "pending")
+            nonce = self._next_nonce
+            self._next_nonce += 1
+            return nonce
+
+    def _forget_nonce(self) -> None:
+        with self._lock:
+            self._next_nonce = None
+
+    def _fees(self) -> dict[str, int]:
+        if self.gas_policy is GasPolicy.FREE:
+            return {"gasPrice": 0}
+        if self.gas_policy is GasPolicy.LEGACY:
+            return {"gasPrice": self.w3.eth.gas_price}
+        block = self.w3.eth.get_block("latest")
+        base_fee = int(block.get("baseFeePerGas", 0) or 0)
+        tip = self.w3.eth.max_priority_fee if base_fee else 0
+        return {"maxFeePerGas": 2 * base_fee + tip, "maxPriorityFeePerGas": tip}
+
+    def transact(self, call: ContractFunction, action: str, value: int = 0) -> TxReceipt:
+        """Sends a contract call; a revert predicted by the estimate raises before anything is sent."""
+        try:
+            params: TxParams = {"from": self.address, "value": value}
+            gas = call.estimate_gas(params)
+            tx = call.build_transaction({**params, "gas": gas * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN,
+                                         "nonce": 0, **self._fees()})  # type: ignore[typeddict-item]
+        except (ContractCustomError, ContractLogicError) as exc:
+            raise revert_from_exception(exc, action) from exc
+        return self.send(dict(tx), action)
+
+    def deploy(self, abi: list[dict[str, Any]], bytecode: str, args: tuple[Any, ...], action: str) -> TxReceipt:
+        contract = self.w3.eth.contract(abi=abi, bytecode=bytecode)
+        try:
+            tx = contract.constructor(*args).build_transaction({"from": self.address, "nonce": 0,
+                                                                 **self._fees()})  # type: ignore[typeddict-item]
+        except (ContractCustomError, ContractLogicError) as exc:
+            raise revert_from_exception(exc, action) from exc
+        return self.send(dict(tx), action)
+
+    def send(self, tx: dict[str, Any], action: str) -> TxReceipt:
+        tx.setdefault("chainId", self.w3.eth.chain_id)
+        for attempt in (1, 2):
+            tx["nonce"] = self._take_nonce()
+            try:
+                tx_hash = self._submit(tx)
+                break
+            except Web3RPCError as exc:
+                if attempt == 1 and any(hint in str(exc).lower() for hint in NONCE_ERROR_HINTS):
+                    log.warning("%s: nonce out of step (%s); re-reading it from the chain", action, exc)
+                    self._forget_nonce()
+                    continue
+                self._forget_nonce()
+                raise ChainError(f"{action}: the node refused the transaction: {exc}") from exc
+        return self.wait(HexBytes(tx_hash), action, tx)
+
+    def _submit(self, tx: dict[str, Any]) -> HexBytes:
+        if self.account is None:
+            return HexBytes(self.w3.eth.send_transaction({**tx, "from": self.address}))  # type: ignore[arg-type]
+        signed = self.account.sign_transaction(tx)
+        return HexBytes(self.w3.eth.send_raw_transaction(signed.raw_transaction))
+
+    def wait(self, tx_hash: HexBytes, action: str, tx: dict[str, Any] | None = None) -> TxReceipt:
+        try:
+            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout_s,
+                                                                poll_latency=0.05)
+        except TimeExhausted as exc:
+            raise ChainError(f"{action}: no receipt for {tx_hash.hex()} within {self.receipt_timeout_s:.0f} s") from exc
+        if receipt["status"] != 1:
+            raise self._explain_failure(receipt, action, tx)
+        if self.confirmations:
+            self._await_confirmations(receipt)
+        return receipt
+
+    def _explain_failure(self, receipt: TxReceipt, action: str, tx: dict[str, Any] | None) -> ContractRevert:
+        if tx is None:
+            return ContractRevert(f"{action} reverted in transaction {receipt['transactionHash'].hex()}")
+        replay = {k: tx[k] for k in ("from", "to", "data", "value") if k in tx}
+        replay["from"] = self.address
+        try:
+            self.w3.eth.call(replay, receipt["blockNumber"] - 1)  # type: ignore[arg-type]
+        except (ContractCustomError, ContractLogicError) as exc:
+            return revert_from_exception(exc, action)
+        except Web3RPCError as exc:
+            return ContractRevert(f"{action} reverted: {exc}")
+        return ContractRevert(f"{action} reverted in transaction {receipt['transactionHash'].hex()} (out of gas?)")
+
+    def _await_confirmations(self, receipt: TxReceipt) -> None:
+        target = receipt["blockNumber"] + self.confirmations
+        deadline = time.monotonic() + self.receipt_timeout_s
+        while self.w3.eth.block_number < target:
+            if time.monotonic() > deadline:
+                raise ChainError(f"transaction {receipt['transactionHash'].hex()} not confirmed {self.confirmations} deep in time")
+            time.sleep(0.2)
+
+
+def call_view(call: ContractFunction, action: str) -> Any:
+    """A read-only call whose revert raises a ContractRevert naming the error."""
+    try:
+        return call.call()
+    except (ContractCustomError, ContractLogicError) as exc:
+        raise revert_from_exception(exc, action) from exc

@@ -1,0 +1,32 @@
+"""`glocal`: one command group per role; every error is one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import typer
+
+from glocal_chain.cli import chain, deploy
+from glocal_chain.errors import GlocalError
+
+app = typer.Typer(help="glocal-chain: community supply chains on a permissioned EVM chain.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(chain.app, name="chain")
+app.command(name="deploy")(deploy.deploy)
+
+
+def run() -> None:
+    """Console entry point: turns GlocalError into `error: <message>` and its exit code."""
+    logging.basicConfig(level=os.environ.get("GLOCAL_LOG_LEVEL", "WARNING"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except GlocalError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    run()

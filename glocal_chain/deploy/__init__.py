@@ -1,0 +1,1 @@
+"""Deploying the suite: one routine for `glocal deploy` and `brownie run scripts/deploy.py`."""

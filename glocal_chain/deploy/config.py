@@ -1,0 +1,70 @@
+"""What a deployment sets up: roles and governance parameters, from a TOML file per network."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from web3 import Web3
+
+from glocal_chain.errors import ConfigError
+
+DEPLOYER = "deployer"
+NATIVE_COIN = "native"
+TEST_TOKEN = "test-token"
+
+
+def _check_account(value: str) -> str:
+    if value == DEPLOYER:
+        return value
+    if not Web3.is_address(value):
+        raise ValueError(f"{value!r} is not an address (nor {DEPLOYER!r})")
+    return Web3.to_checksum_address(value)
+
+
+class DeployConfig(BaseModel):
+    """Roles are addresses or "deployer". Payment tokens are addresses, "native" (the chain's coin)
+    or "test-token" (deploys the suite's TestToken: local networks only)."""
+
+    governor: str = DEPLOYER
+    hub_approvers: list[str] = Field(default_factory=lambda: [DEPLOYER])
+    pausers: list[str] = Field(default_factory=lambda: [DEPLOYER])
+    oracles: list[str] = Field(default_factory=list)
+    arbiters: list[str] = Field(default_factory=list)
+    community_fund: str = DEPLOYER
+    fee_bps: int = Field(default=200, ge=0, le=2_000)
+    quorum: int = Field(default=1, ge=1, le=16)
+    accept_window_s: int = Field(default=48 * 3600, ge=3600, le=90 * 86400)
+    dispute_window_s: int = Field(default=72 * 3600, ge=3600, le=90 * 86400)
+    arbitration_window_s: int = Field(default=7 * 86400, ge=3600, le=90 * 86400)
+    payment_tokens: list[str] = Field(default_factory=lambda: [NATIVE_COIN])
+
+    @field_validator("governor", "community_fund")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        return _check_account(value)
+
+    @field_validator("hub_approvers", "pausers", "oracles", "arbiters")
+    @classmethod
+    def _accounts(cls, values: list[str]) -> list[str]:
+        return [_check_account(v) for v in values]
+
+    @field_validator("payment_tokens")
+    @classmethod
+    def _tokens(cls, values: list[str]) -> list[str]:
+        return [v if v in (NATIVE_COIN, TEST_TOKEN) else _check_account(v) for v in values]
+
+    def resolve(self, account: str, deployer: str) -> str:
+        return deployer if account == DEPLOYER else account
+
+
+def load_deploy_config(path: Path) -> DeployConfig:
+    try:
+        return DeployConfig(**tomllib.loads(path.read_text()))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"deploy config {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except ValidationError as exc:
+        raise ConfigError(f"deploy config {path}: {exc}") from exc

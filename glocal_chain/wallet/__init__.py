@@ -1,0 +1,1 @@
+"""Encrypted keystores (keystore v3, scrypt): a private key never appears in output, logs or arguments."""
