@@ -32,13 +32,27 @@ def brownie_cli() -> Path:
     return Path(sys.executable).with_name("brownie")
 
 
+def link_anvil_into_venv() -> Path:
+    """Brownie picks its anvil backend only for a command that starts with "anvil", found on PATH:
+    the virtual environment's bin folder (on PATH once activated, and in `make` targets) gets a link."""
+    link = Path(sys.executable).with_name("anvil")
+    target = anvil_binary()
+    if link.is_symlink() or link.exists():
+        if link.resolve() == target.resolve():
+            return link
+        link.unlink()
+    link.symlink_to(target)
+    return link
+
+
 def configure_development_network(settings: CompilerSettings, port: int = DEFAULT_PORT) -> None:
+    link_anvil_into_venv()
     args = [
         str(brownie_cli()),
         "networks",
         "modify",
         "development",
-        f"cmd={anvil_binary()}",
+        "cmd=anvil",
         "host=http://127.0.0.1",
         f"port={port}",
         f"evm_version={settings.evm_version}",

@@ -1,0 +1,170 @@
+"""HubRegistry: registration, profile, approval lifecycle, escrow-only reputation, score."""
+
+from brownie import web3
+
+from conftest import GEOHASH, GEOHASH_FAR, ROLES, HubStatus, reverts
+
+
+def test_register_hub_creates_pending_hub_if_geohash_valid(hubs, hub_operator):
+    tx = hubs.registerHub(GEOHASH, 5, "uri", {"from": hub_operator})
+    hub_id = tx.return_value
+    assert hub_id == hubs.hubCount() == 3  # after the world's two hubs
+    hub = hubs.hub(hub_id)
+    assert hub["operator"] == hub_operator
+    assert hub["status"] == HubStatus.PENDING
+    assert hub["capabilities"] == 5
+    assert hub["geohash"] == "0x" + GEOHASH.hex()
+    assert hubs.hubMetadataURI(hub_id) == "uri"
+    assert tx.events["HubRegistered"]["hubId"] == hub_id
+    assert tx.events["HubRegistered"]["operator"] == hub_operator
+
+
+def test_register_hub_reverts_if_geohash_empty(hubs, hub_operator):
+    with reverts("InvalidGeohash"):
+        hubs.registerHub(b"\0" * 12, 0, "", {"from": hub_operator})
+
+
+def test_register_hub_reverts_if_geohash_has_letter_outside_alphabet(hubs, hub_operator):
+    for bad in (b"u4pa", b"u4pi", b"u4pl", b"u4po", b"U4P", b"u4p-"):
+        with reverts("InvalidGeohash"):
+            hubs.registerHub(bad.ljust(12, b"\0"), 0, "", {"from": hub_operator})
+
+
+def test_register_hub_reverts_if_geohash_has_gap(hubs, hub_operator):
+    with reverts("InvalidGeohash"):
+        hubs.registerHub(b"u4\0p".ljust(12, b"\0"), 0, "", {"from": hub_operator})
+
+
+def test_register_hub_accepts_twelve_characters_if_all_in_alphabet(hubs, hub_operator):
+    tx = hubs.registerHub(b"0123456789bz", 0, "", {"from": hub_operator})
+    assert hubs.hub(tx.return_value)["geohash"] == "0x" + b"0123456789bz".hex()
+
+
+def test_update_hub_profile_changes_profile_if_operator(hubs, hub_id, hub_operator):
+    tx = hubs.updateHubProfile(hub_id, GEOHASH_FAR, 9, "new", {"from": hub_operator})
+    hub = hubs.hub(hub_id)
+    assert hub["geohash"] == "0x" + GEOHASH_FAR.hex() and hub["capabilities"] == 9
+    assert hubs.hubMetadataURI(hub_id) == "new"
+    assert tx.events["HubProfileUpdated"]["hubId"] == hub_id
+
+
+def test_update_hub_profile_reverts_if_not_operator(hubs, hub_id, stranger):
+    with reverts("NotHubOperator"):
+        hubs.updateHubProfile(hub_id, GEOHASH, 0, "", {"from": stranger})
+
+
+def test_update_hub_profile_reverts_if_geohash_invalid(hubs, hub_id, hub_operator):
+    with reverts("InvalidGeohash"):
+        hubs.updateHubProfile(hub_id, b"a".ljust(12, b"\0"), 0, "", {"from": hub_operator})
+
+
+def test_update_hub_profile_reverts_if_hub_unknown(hubs, hub_operator):
+    with reverts("HubNotFound"):
+        hubs.updateHubProfile(99, GEOHASH, 0, "", {"from": hub_operator})
+
+
+def test_approve_hub_approves_if_approver(hubs, gov, hub_operator):
+    hub_id = hubs.registerHub(GEOHASH, 0, "", {"from": hub_operator}).return_value
+    tx = hubs.approveHub(hub_id, {"from": gov})
+    assert hubs.hub(hub_id)["status"] == HubStatus.APPROVED
+    assert hubs.approvedOperator(hub_id) == hub_operator
+    assert tx.events["HubApproved"]["approver"] == gov
+
+
+def test_approve_hub_reverts_if_not_approver(hubs, hub_operator, stranger):
+    hub_id = hubs.registerHub(GEOHASH, 0, "", {"from": hub_operator}).return_value
+    with reverts("AccessControlUnauthorizedAccount"):
+        hubs.approveHub(hub_id, {"from": stranger})
+
+
+def test_approve_hub_reverts_if_already_approved(hubs, hub_id, gov):
+    with reverts("HubStatusUnchanged"):
+        hubs.approveHub(hub_id, {"from": gov})
+
+
+def test_approve_hub_reverts_if_hub_unknown(hubs, gov):
+    with reverts("HubNotFound"):
+        hubs.approveHub(42, {"from": gov})
+
+
+def test_suspend_hub_suspends_if_approved(hubs, hub_id, gov):
+    tx = hubs.suspendHub(hub_id, "unsafe printer", {"from": gov})
+    assert hubs.hub(hub_id)["status"] == HubStatus.SUSPENDED
+    assert tx.events["HubSuspended"]["reason"] == "unsafe printer"
+    with reverts("HubNotApproved"):
+        hubs.approvedOperator(hub_id)
+
+
+def test_approve_hub_reinstates_if_suspended(hubs, hub_id, gov, hub_operator):
+    hubs.suspendHub(hub_id, "", {"from": gov})
+    hubs.approveHub(hub_id, {"from": gov})
+    assert hubs.approvedOperator(hub_id) == hub_operator
+
+
+def test_suspend_hub_reverts_if_pending(hubs, gov, hub_operator):
+    hub_id = hubs.registerHub(GEOHASH, 0, "", {"from": hub_operator}).return_value
+    with reverts("HubNotApproved"):
+        hubs.suspendHub(hub_id, "", {"from": gov})
+
+
+def test_suspend_hub_reverts_if_not_approver(hubs, hub_id, stranger):
+    with reverts("AccessControlUnauthorizedAccount"):
+        hubs.suspendHub(hub_id, "", {"from": stranger})
+
+
+def test_approved_operator_reverts_if_hub_unknown(hubs):
+    with reverts("HubNotFound"):
+        hubs.approvedOperator(7)
+
+
+def test_views_revert_if_hub_unknown(hubs):
+    for view in (hubs.hub, hubs.hubMetadataURI, hubs.operatorOf, hubs.reputation, hubs.score):
+        with reverts("HubNotFound"):
+            view(3)
+
+
+def test_record_outcome_reverts_if_caller_not_escrow(hubs, hub_id, gov):
+    with reverts("AccessControlUnauthorizedAccount"):
+        hubs.recordOutcome(hub_id, 1, 0, {"from": gov})
+
+
+def test_record_rating_reverts_if_caller_not_escrow(hubs, hub_id, gov):
+    with reverts("AccessControlUnauthorizedAccount"):
+        hubs.recordRating(hub_id, 1, 5, {"from": gov})
+
+
+def test_record_outcome_counts_each_outcome_if_escrow(hubs, hub_id, gov, stranger):
+    hubs.grantRole(ROLES["ESCROW_ROLE"], stranger, {"from": gov})
+    for outcome in (0, 0, 1, 2, 3, 4):
+        tx = hubs.recordOutcome(hub_id, 1, outcome, {"from": stranger})
+        assert tx.events["OutcomeRecorded"]["outcome"] == outcome
+    assert tx.return_value == hubs.operatorOf(hub_id)
+    reputation = hubs.reputation(hub_id)
+    assert (reputation["completed"], reputation["completedLate"], reputation["refundedForFault"],
+            reputation["disputesLost"]) == (2, 1, 1, 1)
+
+
+def test_record_rating_reverts_if_rating_out_of_range(hubs, hub_id, gov, stranger):
+    hubs.grantRole(ROLES["ESCROW_ROLE"], stranger, {"from": gov})
+    for bad in (0, 6):
+        with reverts("InvalidRating"):
+            hubs.recordRating(hub_id, 1, bad, {"from": stranger})
+
+
+def test_score_starts_at_prior_and_moves_slowly_if_rated(hubs, hub_id, gov, stranger):
+    assert list(hubs.score(hub_id)) == [300, 9_000]
+    hubs.grantRole(ROLES["ESCROW_ROLE"], stranger, {"from": gov})
+    hubs.recordRating(hub_id, 1, 5, {"from": stranger})
+    hubs.recordOutcome(hub_id, 1, 0, {"from": stranger})
+    # (5 x 300 + 500) / 6 = 333; (5 x 9000 + 10000) / 6 = 9166
+    assert list(hubs.score(hub_id)) == [333, 9_166]
+    hubs.recordOutcome(hub_id, 2, 2, {"from": stranger})
+    assert hubs.score(hub_id)[1] == (5 * 9_000 + 10_000) // 7
+
+
+def test_role_changes_emit_events_if_governor(hubs, gov, stranger):
+    tx = hubs.grantRole(ROLES["HUB_APPROVER_ROLE"], stranger, {"from": gov})
+    assert tx.events["RoleGranted"]["account"] == stranger
+    tx = hubs.revokeRole(ROLES["HUB_APPROVER_ROLE"], stranger, {"from": gov})
+    assert tx.events["RoleRevoked"]["account"] == stranger
+    assert web3.keccak(text="HUB_APPROVER_ROLE") == ROLES["HUB_APPROVER_ROLE"]

@@ -1,0 +1,498 @@
+"""OrderEscrow: every transition of the order state machine, its payouts, and every revert."""
+
+import brownie
+from brownie import RevertingReceiver, web3
+
+from conftest import (ARBITRATION_WINDOW, DISPUTE_WINDOW, FEE_BPS, HOUR, LEAD_TIME_HOURS, NATIVE_PRICE, ROLES,
+                      ZERO, Status, reverts, sleep_past, unit_total)
+
+TRACK = web3.keccak(text="TRACK-1")
+
+
+def split(amount: int, royalty: int, fee_bps: int = FEE_BPS):
+    hub_gross = amount - royalty
+    fee = hub_gross * fee_bps // 10_000
+    return hub_gross - fee, royalty, fee
+
+
+# ---------------------------------------------------------------- cancel / reject
+
+def test_cancel_order_refunds_buyer_if_paid(escrow, token, place, buyer, hub_id):
+    order_id = place()
+    tx = escrow.cancelOrder(order_id, {"from": buyer})
+    assert escrow.order(order_id)["status"] == Status.REFUNDED
+    assert escrow.owed(buyer, token) == unit_total()
+    event = tx.events["OrderRefunded"]
+    assert (event["orderId"], event["hubId"], event["buyer"], event["reason"], event["amount"]) == (
+        order_id, hub_id, buyer, 0, unit_total())
+
+
+def test_cancel_order_reverts_if_not_buyer(escrow, place, stranger):
+    order_id = place()
+    with reverts("NotOrderBuyer"):
+        escrow.cancelOrder(order_id, {"from": stranger})
+
+
+def test_cancel_order_reverts_if_accepted(escrow, place, advance, buyer):
+    order_id = place()
+    advance(order_id, Status.ACCEPTED)
+    with reverts("InvalidOrderStatus"):
+        escrow.cancelOrder(order_id, {"from": buyer})
+
+
+def test_cancel_order_reverts_if_order_unknown(escrow, buyer):
+    with reverts("OrderNotFound"):
+        escrow.cancelOrder(99, {"from": buyer})
+
+
+def test_reject_order_refunds_buyer_with_reason_if_hub(escrow, token, place, buyer, hub_operator):
+    order_id = place()
+    tx = escrow.rejectOrder(order_id, "design hash mismatch", {"from": hub_operator})
+    assert escrow.order(order_id)["status"] == Status.REFUNDED
+    assert escrow.owed(buyer, token) == unit_total()
+    assert tx.events["OrderRefunded"]["reason"] == 1
+    assert tx.events["OrderRefunded"]["note"] == "design hash mismatch"
+
+
+def test_reject_order_reverts_if_not_hub(escrow, place, stranger):
+    order_id = place()
+    with reverts("NotOrderHub"):
+        escrow.rejectOrder(order_id, "", {"from": stranger})
+
+
+def test_reject_order_reverts_if_accepted(escrow, place, advance, hub_operator):
+    order_id = place()
+    advance(order_id, Status.ACCEPTED)
+    with reverts("InvalidOrderStatus"):
+        escrow.rejectOrder(order_id, "", {"from": hub_operator})
+
+
+# ---------------------------------------------------------------- accept / ship / claim
+
+def test_accept_order_sets_ship_deadline_if_hub_in_time(escrow, place, hub_operator, hub_id, buyer):
+    order_id = place()
+    tx = escrow.acceptOrder(order_id, {"from": hub_operator})
+    order = escrow.order(order_id)
+    assert order["status"] == Status.ACCEPTED
+    assert order["deadline"] == tx.timestamp + LEAD_TIME_HOURS * HOUR
+    event = tx.events["OrderAccepted"]
+    assert (event["orderId"], event["hubId"], event["buyer"], event["shipBy"]) == (
+        order_id, hub_id, buyer, order["deadline"])
+
+
+def test_accept_order_reverts_if_not_hub(escrow, place, other_operator):
+    order_id = place()
+    with reverts("NotOrderHub"):
+        escrow.acceptOrder(order_id, {"from": other_operator})
+
+
+def test_accept_order_reverts_if_accept_deadline_passed(escrow, place, hub_operator):
+    order_id = place()
+    sleep_past(escrow.config()["acceptWindow"])
+    with reverts("DeadlinePassed"):
+        escrow.acceptOrder(order_id, {"from": hub_operator})
+
+
+def test_accept_order_reverts_if_hub_suspended(escrow, hubs, place, hub_operator, hub_id, gov):
+    order_id = place()
+    hubs.suspendHub(hub_id, "", {"from": gov})
+    with reverts("HubNotApproved"):
+        escrow.acceptOrder(order_id, {"from": hub_operator})
+
+
+def test_accept_order_reverts_if_already_accepted(escrow, place, advance, hub_operator):
+    order_id = place()
+    advance(order_id, Status.ACCEPTED)
+    with reverts("InvalidOrderStatus"):
+        escrow.acceptOrder(order_id, {"from": hub_operator})
+
+
+def test_ship_order_opens_dispute_window_if_hub(escrow, place, advance, hub_operator):
+    order_id = place()
+    advance(order_id, Status.ACCEPTED)
+    tx = escrow.shipOrder(order_id, TRACK, {"from": hub_operator})
+    order = escrow.order(order_id)
+    assert order["status"] == Status.SHIPPED and not order["shippedLate"]
+    assert order["deadline"] == tx.timestamp + DISPUTE_WINDOW
+    event = tx.events["OrderShipped"]
+    assert event["trackingRef"] == TRACK.to_0x_hex() and not event["late"]
+
+
+def test_ship_order_reverts_if_tracking_ref_zero(escrow, place, advance, hub_operator):
+    order_id = place()
+    advance(order_id, Status.ACCEPTED)
+    with reverts("InvalidTrackingRef"):
+        escrow.shipOrder(order_id, b"\0" * 32, {"from": hub_operator})
+
+
+def test_ship_order_reverts_if_not_hub(escrow, place, advance, stranger):
+    order_id = place()
+    advance(order_id, Status.ACCEPTED)
+    with reverts("NotOrderHub"):
+        escrow.shipOrder(order_id, TRACK, {"from": stranger})
+
+
+def test_ship_order_reverts_if_not_accepted(escrow, place, hub_operator):
+    order_id = place()
+    with reverts("InvalidOrderStatus"):
+        escrow.shipOrder(order_id, TRACK, {"from": hub_operator})
+
+
+def test_ship_order_succeeds_if_hub_suspended_after_accepting(escrow, hubs, place, advance, hub_operator, hub_id,
+                                                               gov):
+    order_id = place()
+    advance(order_id, Status.ACCEPTED)
+    hubs.suspendHub(hub_id, "", {"from": gov})
+    escrow.shipOrder(order_id, TRACK, {"from": hub_operator})
+    assert escrow.order(order_id)["status"] == Status.SHIPPED
+
+
+def test_ship_order_marks_late_and_delivery_counts_late_if_after_ship_deadline(escrow, hubs, place, advance,
+                                                                                hub_operator, hub_id, buyer):
+    order_id = place()
+    advance(order_id, Status.ACCEPTED)
+    sleep_past(LEAD_TIME_HOURS * HOUR)
+    tx = escrow.shipOrder(order_id, TRACK, {"from": hub_operator})
+    assert tx.events["OrderShipped"]["late"]
+    assert escrow.order(order_id)["shippedLate"]
+    escrow.confirmReceipt(order_id, {"from": buyer})
+    reputation = hubs.reputation(hub_id)
+    assert (reputation["completed"], reputation["completedLate"]) == (0, 1)
+
+
+def test_claim_refund_refunds_and_blames_hub_if_ship_deadline_passed(escrow, hubs, token, place, advance, buyer,
+                                                                     hub_id):
+    order_id = place()
+    advance(order_id, Status.ACCEPTED)
+    sleep_past(LEAD_TIME_HOURS * HOUR)
+    tx = escrow.claimRefund(order_id, {"from": buyer})
+    assert escrow.order(order_id)["status"] == Status.REFUNDED
+    assert escrow.owed(buyer, token) == unit_total()
+    assert tx.events["OrderRefunded"]["reason"] == 2
+    assert hubs.reputation(hub_id)["refundedForFault"] == 1
+
+
+def test_claim_refund_reverts_if_ship_deadline_not_reached(escrow, place, advance, buyer):
+    order_id = place()
+    advance(order_id, Status.ACCEPTED)
+    with reverts("DeadlineNotReached"):
+        escrow.claimRefund(order_id, {"from": buyer})
+
+
+def test_claim_refund_reverts_if_not_buyer(escrow, place, advance, stranger):
+    order_id = place()
+    advance(order_id, Status.ACCEPTED)
+    sleep_past(LEAD_TIME_HOURS * HOUR)
+    with reverts("NotOrderBuyer"):
+        escrow.claimRefund(order_id, {"from": stranger})
+
+
+# ---------------------------------------------------------------- delivery
+
+def test_confirm_delivery_splits_payouts_if_quorum_of_one(escrow, hubs, token, place, advance, oracle, buyer,
+                                                            hub_operator, designer, fund, hub_id):
+    order_id = place(quantity=2)
+    advance(order_id, Status.SHIPPED)
+    order = escrow.order(order_id)
+    tx = escrow.confirmDelivery(order_id, {"from": oracle})
+    hub_payout, royalty, fee = split(order["amount"], order["royalty"])
+    assert escrow.order(order_id)["status"] == Status.DELIVERED
+    assert escrow.owed(hub_operator, token) == hub_payout
+    assert escrow.owed(designer, token) == royalty
+    assert escrow.owed(fund, token) == fee
+    assert hub_payout + royalty + fee == order["amount"]
+    assert tx.events["DeliveryConfirmed"]["confirmations"] == 1
+    delivered = tx.events["OrderDelivered"]
+    assert (delivered["hubPayout"], delivered["royalty"], delivered["fee"]) == (hub_payout, royalty, fee)
+    assert (delivered["orderId"], delivered["hubId"], delivered["buyer"]) == (order_id, hub_id, buyer)
+    assert hubs.reputation(hub_id)["completed"] == 1
+
+
+def test_confirm_delivery_reverts_if_not_oracle(escrow, place, advance, stranger):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    with reverts("AccessControlUnauthorizedAccount"):
+        escrow.confirmDelivery(order_id, {"from": stranger})
+
+
+def test_confirm_delivery_reverts_if_not_shipped(escrow, place, oracle):
+    order_id = place()
+    with reverts("InvalidOrderStatus"):
+        escrow.confirmDelivery(order_id, {"from": oracle})
+
+
+def test_confirm_delivery_waits_for_quorum_if_quorum_above_one(escrow, place, advance, oracle, stranger, gov):
+    escrow.grantRole(ROLES["ORACLE_ROLE"], stranger, {"from": gov})
+    escrow.setQuorum(2, {"from": gov})
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    tx = escrow.confirmDelivery(order_id, {"from": oracle})
+    assert "OrderDelivered" not in tx.events
+    assert escrow.order(order_id)["status"] == Status.SHIPPED
+    assert escrow.order(order_id)["confirmations"] == 1
+    with reverts("AlreadyConfirmed"):
+        escrow.confirmDelivery(order_id, {"from": oracle})
+    tx = escrow.confirmDelivery(order_id, {"from": stranger})
+    assert tx.events["DeliveryConfirmed"]["confirmations"] == 2
+    assert escrow.order(order_id)["status"] == Status.DELIVERED
+
+
+def test_confirm_receipt_delivers_if_buyer(escrow, token, place, advance, buyer, hub_operator):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    tx = escrow.confirmReceipt(order_id, {"from": buyer})
+    assert escrow.order(order_id)["status"] == Status.DELIVERED
+    assert escrow.owed(hub_operator, token) == tx.events["OrderDelivered"]["hubPayout"] > 0
+
+
+def test_confirm_receipt_reverts_if_not_buyer(escrow, place, advance, stranger):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    with reverts("NotOrderBuyer"):
+        escrow.confirmReceipt(order_id, {"from": stranger})
+
+
+def test_finalize_order_delivers_if_dispute_window_passed(escrow, place, advance, stranger):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    sleep_past(DISPUTE_WINDOW)
+    escrow.finalizeOrder(order_id, {"from": stranger})
+    assert escrow.order(order_id)["status"] == Status.DELIVERED
+
+
+def test_finalize_order_reverts_if_dispute_window_open(escrow, place, advance, stranger):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    with reverts("DeadlineNotReached"):
+        escrow.finalizeOrder(order_id, {"from": stranger})
+
+
+def test_delivered_order_is_final_if_anyone_tries_again(escrow, place, advance, buyer, oracle, hub_operator):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.confirmReceipt(order_id, {"from": buyer})
+    for call, sender in ((escrow.confirmReceipt, buyer), (escrow.confirmDelivery, oracle),
+                         (escrow.cancelOrder, buyer), (escrow.acceptOrder, hub_operator),
+                         (escrow.finalizeOrder, buyer)):
+        with reverts("InvalidOrderStatus"):
+            call(order_id, {"from": sender})
+    with reverts("InvalidOrderStatus"):
+        escrow.disputeOrder(order_id, "late", {"from": buyer})
+
+
+# ---------------------------------------------------------------- disputes
+
+def test_dispute_order_opens_arbitration_if_buyer_within_window(escrow, place, advance, buyer):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    tx = escrow.disputeOrder(order_id, "warped print", {"from": buyer})
+    order = escrow.order(order_id)
+    assert order["status"] == Status.DISPUTED
+    assert order["deadline"] == tx.timestamp + ARBITRATION_WINDOW
+    assert tx.events["OrderDisputed"]["reason"] == "warped print"
+
+
+def test_dispute_order_reverts_if_window_passed(escrow, place, advance, buyer):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    sleep_past(DISPUTE_WINDOW)
+    with reverts("DeadlinePassed"):
+        escrow.disputeOrder(order_id, "", {"from": buyer})
+
+
+def test_dispute_order_reverts_if_not_buyer(escrow, place, advance, stranger):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    with reverts("NotOrderBuyer"):
+        escrow.disputeOrder(order_id, "", {"from": stranger})
+
+
+def test_resolve_dispute_splits_escrow_if_arbiter(escrow, hubs, token, place, advance, buyer, arbiter,
+                                                  hub_operator, designer, fund, hub_id):
+    order_id = place(quantity=3)
+    advance(order_id, Status.SHIPPED)
+    escrow.disputeOrder(order_id, "one part broken", {"from": buyer})
+    order = escrow.order(order_id)
+    tx = escrow.resolveDispute(order_id, 3_000, {"from": arbiter})
+    refund = order["amount"] * 3_000 // 10_000
+    royalty = order["royalty"] * 7_000 // 10_000
+    hub_payout, _, fee = split(order["amount"] - refund, royalty)
+    assert escrow.order(order_id)["status"] == Status.RESOLVED
+    assert escrow.owed(buyer, token) == refund
+    assert escrow.owed(designer, token) == royalty
+    assert escrow.owed(hub_operator, token) == hub_payout
+    assert escrow.owed(fund, token) == fee
+    assert refund + royalty + hub_payout + fee == order["amount"]
+    event = tx.events["DisputeResolved"]
+    assert (event["arbiter"], event["refundBps"], event["refund"]) == (arbiter, 3_000, refund)
+    assert hubs.reputation(hub_id)["disputesLost"] == 0
+
+
+def test_resolve_dispute_counts_lost_dispute_if_buyer_refunded_in_full(escrow, hubs, token, place, advance,
+                                                                        buyer, arbiter, hub_operator, hub_id):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.disputeOrder(order_id, "never arrived", {"from": buyer})
+    escrow.resolveDispute(order_id, 10_000, {"from": arbiter})
+    assert escrow.owed(buyer, token) == unit_total()
+    assert escrow.owed(hub_operator, token) == 0
+    assert hubs.reputation(hub_id)["disputesLost"] == 1
+
+
+def test_resolve_dispute_reverts_if_bps_above_whole(escrow, place, advance, buyer, arbiter):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.disputeOrder(order_id, "", {"from": buyer})
+    with reverts("InvalidBps"):
+        escrow.resolveDispute(order_id, 10_001, {"from": arbiter})
+
+
+def test_resolve_dispute_reverts_if_not_arbiter(escrow, place, advance, buyer):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.disputeOrder(order_id, "", {"from": buyer})
+    with reverts("AccessControlUnauthorizedAccount"):
+        escrow.resolveDispute(order_id, 0, {"from": buyer})
+
+
+def test_resolve_dispute_reverts_if_not_disputed(escrow, place, advance, arbiter):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    with reverts("InvalidOrderStatus"):
+        escrow.resolveDispute(order_id, 0, {"from": arbiter})
+
+
+def test_settle_expired_dispute_splits_evenly_if_arbitration_window_passed(escrow, token, place, advance, buyer,
+                                                                           stranger):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.disputeOrder(order_id, "", {"from": buyer})
+    sleep_past(ARBITRATION_WINDOW)
+    tx = escrow.settleExpiredDispute(order_id, {"from": stranger})
+    assert escrow.order(order_id)["status"] == Status.RESOLVED
+    assert escrow.owed(buyer, token) == unit_total() // 2
+    event = tx.events["DisputeResolved"]
+    assert event["arbiter"] == ZERO and event["refundBps"] == 5_000
+
+
+def test_settle_expired_dispute_reverts_if_arbitration_window_open(escrow, place, advance, buyer, stranger):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.disputeOrder(order_id, "", {"from": buyer})
+    with reverts("DeadlineNotReached"):
+        escrow.settleExpiredDispute(order_id, {"from": stranger})
+
+
+# ---------------------------------------------------------------- rating
+
+def test_rate_order_records_rating_once_if_buyer_of_delivered_order(escrow, hubs, place, advance, buyer, hub_id):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.confirmReceipt(order_id, {"from": buyer})
+    tx = escrow.rateOrder(order_id, 4, {"from": buyer})
+    assert escrow.order(order_id)["rated"]
+    assert tx.events["OrderRated"]["rating"] == 4
+    assert tx.events["HubRated"]["rating"] == 4
+    reputation = hubs.reputation(hub_id)
+    assert (reputation["ratingCount"], reputation["ratingSum"]) == (1, 4)
+    with reverts("AlreadyRated"):
+        escrow.rateOrder(order_id, 5, {"from": buyer})
+
+
+def test_rate_order_reverts_if_not_buyer(escrow, place, advance, buyer, stranger):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.confirmReceipt(order_id, {"from": buyer})
+    with reverts("NotOrderBuyer"):
+        escrow.rateOrder(order_id, 5, {"from": stranger})
+
+
+def test_rate_order_reverts_if_rating_out_of_range(escrow, place, advance, buyer):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.confirmReceipt(order_id, {"from": buyer})
+    with reverts("InvalidRating"):
+        escrow.rateOrder(order_id, 6, {"from": buyer})
+    assert not escrow.order(order_id)["rated"]
+
+
+def test_rate_order_reverts_if_not_delivered(escrow, place, advance, buyer):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    with reverts("InvalidOrderStatus"):
+        escrow.rateOrder(order_id, 5, {"from": buyer})
+
+
+# ---------------------------------------------------------------- withdrawals and pause
+
+def test_withdraw_pays_out_erc20_if_owed(escrow, token, place, advance, buyer, hub_operator):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.confirmReceipt(order_id, {"from": buyer})
+    owed = escrow.owed(hub_operator, token)
+    before = token.balanceOf(hub_operator)
+    tx = escrow.withdraw(token, {"from": hub_operator})
+    assert token.balanceOf(hub_operator) == before + owed
+    assert escrow.owed(hub_operator, token) == 0
+    assert tx.events["PayoutWithdrawn"]["amount"] == owed
+    with reverts("NothingToWithdraw"):
+        escrow.withdraw(token, {"from": hub_operator})
+
+
+def test_withdraw_pays_out_native_coin_if_owed(escrow, place, buyer):
+    order_id = place(native=True)
+    escrow.cancelOrder(order_id, {"from": buyer})
+    before = buyer.balance()
+    tx = escrow.withdraw(ZERO, {"from": buyer, "gas_price": 0})
+    assert buyer.balance() == before + unit_total(NATIVE_PRICE)
+    assert tx.events["PayoutWithdrawn"]["token"] == ZERO
+
+
+def test_withdraw_reverts_if_token_unknown(escrow, stranger):
+    with reverts("NothingToWithdraw"):
+        escrow.withdraw(stranger, {"from": stranger})
+
+
+def test_withdraw_keeps_credit_if_receiver_refuses_native_coin(escrow, product_id, native_hub_id, gov):
+    receiver = RevertingReceiver.deploy(escrow, {"from": gov})
+    total = unit_total(NATIVE_PRICE)
+    order_id = receiver.place(product_id, native_hub_id, 1, {"from": gov, "value": total}).return_value
+    receiver.cancel(order_id, {"from": gov})
+    with reverts("NativeTransferFailed"):
+        receiver.withdrawNative({"from": gov})
+    assert escrow.owed(receiver, ZERO) == total
+
+
+def test_withdraw_blocks_reentry_if_receiver_reenters(escrow, product_id, native_hub_id, gov):
+    receiver = RevertingReceiver.deploy(escrow, {"from": gov})
+    total = unit_total(NATIVE_PRICE)
+    order_id = receiver.place(product_id, native_hub_id, 1, {"from": gov, "value": total}).return_value
+    receiver.cancel(order_id, {"from": gov})
+    receiver.setReenter(True, {"from": gov})
+    balance = escrow.balance()
+    with reverts("NativeTransferFailed"):  # the re-entrant withdraw reverts inside the receive hook
+        receiver.withdrawNative({"from": gov})
+    assert escrow.balance() == balance and escrow.owed(receiver, ZERO) == total
+
+
+def test_refund_claim_and_withdraw_work_if_paused(escrow, token, place, advance, buyer, oracle, gov):
+    paid, accepted, shipped = place(), place(), place()
+    advance(accepted, Status.ACCEPTED)
+    advance(shipped, Status.SHIPPED)
+    escrow.pause({"from": gov})
+    escrow.cancelOrder(paid, {"from": buyer})
+    escrow.confirmDelivery(shipped, {"from": oracle})
+    sleep_past(LEAD_TIME_HOURS * HOUR)
+    escrow.claimRefund(accepted, {"from": buyer})
+    escrow.withdraw(token, {"from": buyer})
+    assert escrow.owed(buyer, token) == 0
+    assert brownie.history[-1].status == 1
+
+
+def test_delivery_uses_fee_at_order_time_if_fee_changed(escrow, token, place, advance, buyer, fund, gov):
+    order_id = place()
+    escrow.setFee(1_000, {"from": gov})
+    advance(order_id, Status.SHIPPED)
+    escrow.confirmReceipt(order_id, {"from": buyer})
+    order = escrow.order(order_id)
+    assert escrow.owed(fund, token) == split(order["amount"], order["royalty"], FEE_BPS)[2]
