@@ -26,7 +26,12 @@ contract HubRegistry is IHubRegistry, AccessControl {
     uint256 private constant _CENTI = 100;
     uint256 private constant _BPS = 10_000;
     /// @dev Bit i is set when ASCII code i is in the geohash alphabet "0123456789bcdefghjkmnpqrstuvwxyz".
-    uint256 private constant _GEOHASH_ALPHABET = 0x7ff6dfc0000000003ff000000000000;
+    uint256 private constant _GEOHASH_ALPHABET = (((1 << 10) - 1) << 48) // '0'..'9'
+        | (((1 << 7) - 1) << 98) // 'b'..'h'
+        | (3 << 106) // 'j', 'k'
+        | (3 << 109) // 'm', 'n'
+        | (((1 << 11) - 1) << 112); // 'p'..'z'
+
 
     uint32 private _hubCount;
     mapping(uint32 hubId => Hub) private _hubs;
@@ -88,11 +93,7 @@ contract HubRegistry is IHubRegistry, AccessControl {
     }
 
     /// @inheritdoc IHubRegistry
-    function recordOutcome(uint32 hubId, uint256 orderId, Outcome outcome)
-        external
-        onlyRole(GlocalRoles.ESCROW_ROLE)
-        returns (address operator)
-    {
+    function recordOutcome(uint32 hubId, uint256 orderId, Outcome outcome) external onlyRole(GlocalRoles.ESCROW_ROLE) {
         Reputation storage counters = _reputations[hubId];
         if (outcome == Outcome.Completed) {
             ++counters.completed;
@@ -104,7 +105,6 @@ contract HubRegistry is IHubRegistry, AccessControl {
             ++counters.disputesLost;
         }
         emit OutcomeRecorded(hubId, orderId, outcome);
-        return _hubs[hubId].operator;
     }
 
     /// @inheritdoc IHubRegistry

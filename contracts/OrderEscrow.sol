@@ -301,8 +301,8 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     }
 
     /// @inheritdoc IOrderEscrow
-    function setCommunityFund(address communityFund_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setCommunityFund(communityFund_);
+    function setCommunityFund(address newCommunityFund) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setCommunityFund(newCommunityFund);
     }
 
     /// @inheritdoc IOrderEscrow
@@ -319,8 +319,7 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
 
     /// @inheritdoc IOrderEscrow
     function order(uint256 orderId) external view returns (OrderView memory) {
-        Order memory stored = _orders[orderId];
-        if (stored.status == OrderStatus.None) revert OrderNotFound(orderId);
+        Order storage stored = _existingOrder(orderId);
         return OrderView({
             orderId: orderId,
             buyer: stored.buyer,
@@ -449,8 +448,8 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         emit DisputeResolved(orderId, stored.hubId, buyer, arbiter, refundBps, refund, hubPayout, royalty, fee);
     }
 
-    /// @dev Splits `amount` (royalty included) between designer, community fund and hub, and records the
-    /// outcome with the hub registry, which returns the hub's operator.
+    /// @dev Splits `amount` (royalty included) between designer, community fund and hub, then records the
+    /// outcome with the hub registry (the only call that writes elsewhere comes last).
     function _payOut(
         uint256 orderId,
         Order storage stored,
@@ -462,11 +461,11 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         fee = (hubGross * stored.feeBps) / _BPS;
         hubPayout = hubGross - fee;
         uint8 tokenIndex = stored.tokenIndex;
-        uint32 productId = stored.productId;
-        address operator = _hubRegistry.recordOutcome(stored.hubId, orderId, outcome);
-        _credit(operator, tokenIndex, hubPayout);
-        _credit(_productRegistry.designerOf(productId), tokenIndex, royalty);
+        uint32 hubId = stored.hubId;
+        _credit(_hubRegistry.operatorOf(hubId), tokenIndex, hubPayout);
+        _credit(_productRegistry.designerOf(stored.productId), tokenIndex, royalty);
         _credit(_communityFund, tokenIndex, fee);
+        _hubRegistry.recordOutcome(hubId, orderId, outcome);
     }
 
     function _refundInFull(uint256 orderId, Order storage stored, RefundReason reason, string memory note) private {
@@ -481,13 +480,14 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         if (amount != 0) _owed[account][tokenIndex] += amount;
     }
 
-    function _orderIn(uint256 orderId, OrderStatus expected) private view returns (Order storage stored) {
+    function _existingOrder(uint256 orderId) private view returns (Order storage stored) {
         stored = _orders[orderId];
-        OrderStatus status = stored.status;
-        if (status != expected) {
-            if (status == OrderStatus.None) revert OrderNotFound(orderId);
-            revert InvalidOrderStatus(orderId, status);
-        }
+        if (stored.status == OrderStatus.None) revert OrderNotFound(orderId);
+    }
+
+    function _orderIn(uint256 orderId, OrderStatus expected) private view returns (Order storage stored) {
+        stored = _existingOrder(orderId);
+        if (stored.status != expected) revert InvalidOrderStatus(orderId, stored.status);
     }
 
     function _requireBuyer(uint256 orderId, Order storage stored) private view {
@@ -502,14 +502,15 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         if (block.timestamp > deadline) revert DeadlinePassed(orderId, deadline);
     }
 
+    /// @dev The royalty is taken on the whole quantity, so rounding loses at most one unit per order.
     function _price(IProductRegistry.Quote memory offerQuote, uint32 quantity)
         private
         pure
         returns (uint256 total, uint256 royalty)
     {
-        uint256 unitRoyalty = (offerQuote.price * offerQuote.royaltyBps) / _BPS;
-        royalty = unitRoyalty * quantity;
-        total = (offerQuote.price + unitRoyalty) * quantity;
+        uint256 hubPrice = offerQuote.price * quantity;
+        royalty = (hubPrice * offerQuote.royaltyBps) / _BPS;
+        total = hubPrice + royalty;
     }
 
     function _setFee(uint16 feeBps) private {
@@ -534,10 +535,10 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         emit WindowsChanged(acceptWindow, disputeWindow, arbitrationWindow);
     }
 
-    function _setCommunityFund(address communityFund_) private {
-        if (communityFund_ == address(0)) revert ZeroAddress();
-        _communityFund = communityFund_;
-        emit CommunityFundChanged(communityFund_);
+    function _setCommunityFund(address newCommunityFund) private {
+        if (newCommunityFund == address(0)) revert ZeroAddress();
+        _communityFund = newCommunityFund;
+        emit CommunityFundChanged(newCommunityFund);
     }
 
     function _requireValidWindow(uint32 window) private pure {

@@ -119,8 +119,8 @@ contract ProductRegistry is IProductRegistry, AccessControl, Pausable {
         Product storage stored = _requireActiveProduct(productId);
         Offer memory current = _offers[productId][hubId];
         if (current.price == 0) revert OfferNotFound(productId, hubId);
-        _hubRegistry.approvedOperator(hubId);
         return Quote({
+            hubOperator: _hubRegistry.approvedOperator(hubId),
             token: current.token,
             price: current.price,
             royaltyBps: stored.royaltyBps,

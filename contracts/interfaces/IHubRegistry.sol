@@ -115,9 +115,8 @@ interface IHubRegistry {
      * @param hubId The hub.
      * @param orderId The order that ended.
      * @param outcome What happened.
-     * @return operator The hub's operator, who is paid the hub's part.
      */
-    function recordOutcome(uint32 hubId, uint256 orderId, Outcome outcome) external returns (address operator);
+    function recordOutcome(uint32 hubId, uint256 orderId, Outcome outcome) external;
 
     /**
      * @notice Records a buyer's rating of a delivered order. Escrow only; the escrow checks buyer and once-only.

@@ -351,9 +351,9 @@ interface IOrderEscrow {
 
     /**
      * @notice Sets the community fund's address. Governor only.
-     * @param communityFund The fund.
+     * @param newCommunityFund The fund.
      */
-    function setCommunityFund(address communityFund) external;
+    function setCommunityFund(address newCommunityFund) external;
 
     /**
      * @notice Pauses new orders. Pauser only.

@@ -25,8 +25,10 @@ interface IProductRegistry {
         uint16 leadTimeHours;
     }
 
-    /// @notice Everything the escrow needs to price an order, read in one call.
+    /// @notice Everything needed to price an order, read in one call; `hubOperator` is the approved
+    /// hub's operator, who would make it.
     struct Quote {
+        address hubOperator;
         address token;
         uint256 price;
         uint16 royaltyBps;

@@ -162,3 +162,44 @@ def _pid_alive(pid: int) -> bool:
         return waited == 0
     except ChildProcessError:
         return True
+
+
+class EphemeralNode:
+    """An anvil on a free port for the length of a `with` block (tests, benchmarks, rehearsals); no state kept."""
+
+    def __init__(self, chain_id: int = 31337, hardfork: str = DEFAULT_HARDFORK, block_time: float | None = None,
+                 gas_price: int | None = None) -> None:
+        self.chain_id = chain_id
+        self.port = free_port()
+        self._command = anvil_command(self.port, chain_id, hardfork, block_time, gas_price)
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "EphemeralNode":
+        self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                         stdin=subprocess.DEVNULL)
+        try:
+            wait_until_ready(self.url, self._process)
+        except ChainError:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stderr is not None:
+            self._process.stderr.close()
+        self._process = None

@@ -94,7 +94,8 @@ def test_publish_offer_replaces_offer_if_approved_operator(products, product_id,
     tx = products.publishOffer(product_id, hub_id, token, PRICE * 2, LEAD_TIME_HOURS + 1, {"from": hub_operator})
     assert list(products.offer(product_id, hub_id)) == [token, PRICE * 2, LEAD_TIME_HOURS + 1]
     assert tx.events["OfferPublished"]["price"] == PRICE * 2
-    assert list(products.quote(product_id, hub_id)) == [token, PRICE * 2, ROYALTY_BPS, LEAD_TIME_HOURS + 1]
+    assert list(products.quote(product_id, hub_id)) == [hub_operator, token, PRICE * 2, ROYALTY_BPS,
+                                                         LEAD_TIME_HOURS + 1]
 
 
 def test_publish_offer_reverts_if_not_operator(products, product_id, hub_id, stranger, token):

@@ -1,0 +1,189 @@
+"""Gas of every lifecycle step, measured on anvil against the shipped artifacts (`make bench`).
+
+`lifecycle_total` = buyer's approve + place + accept + ship + confirm (quorum 1) + rate, ERC-20, for an
+order in a network already in use (the hub, designer, fund and buyer have dealt before: their balances
+and counters are non-zero). The first order a fresh suite ever sees also pays for zero-to-non-zero
+storage writes (the escrow's token balance, the hub's first counters); it is reported beside it as
+`lifecycle_total_first_order`. `place_order_at_1` / `place_order_at_1000` are the 1st and the 1,000th
+order of one buyer at one hub; `place_order_at_2` shows what is left once the escrow holds the token.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from web3 import Web3
+
+from glocal_chain.chain.anvil import EphemeralNode
+from glocal_chain.chain.connection import connect
+from glocal_chain.chain.dev_accounts import dev_account
+from glocal_chain.chain.networks import GasPolicy, NetworkConfig
+from glocal_chain.chain.transactions import Sender
+from glocal_chain.deploy.config import DeployConfig
+from glocal_chain.deploy.deployer import ROLES, deploy_suite
+from glocal_chain.chain.artifacts import load_artifact
+
+GEOHASH = b"u4pruyd".ljust(12, b"\0")
+DESIGN_HASH = bytes.fromhex("ab" * 32)
+PRICE = 10_000_000
+LEAD_TIME_HOURS = 24
+ORDERS_FOR_SCALING = 1_000
+
+
+class Suite:
+    def __init__(self, w3: Web3, deployment: Any) -> None:
+        self.w3 = w3
+        self.escrow = self._contract(deployment, "OrderEscrow")
+        self.hubs = self._contract(deployment, "HubRegistry")
+        self.products = self._contract(deployment, "ProductRegistry")
+        self.token = self._contract(deployment, "TestToken")
+
+    def _contract(self, deployment: Any, name: str) -> Any:
+        return self.w3.eth.contract(address=deployment.address(name), abi=load_artifact(name).abi)
+
+
+def _sender(w3: Web3, index: int) -> Sender:
+    return Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE)
+
+
+def _gas(sender: Sender, call: Any, value: int = 0) -> int:
+    return int(sender.transact(call, "bench", value=value)["gasUsed"])
+
+
+def _permit_signature(w3: Web3, token: Any, owner: Any, spender: str, value: int, deadline: int) -> tuple[int, bytes, bytes]:
+    message = {
+        "types": {
+            "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
+                             {"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"}],
+            "Permit": [{"name": "owner", "type": "address"}, {"name": "spender", "type": "address"},
+                       {"name": "value", "type": "uint256"}, {"name": "nonce", "type": "uint256"},
+                       {"name": "deadline", "type": "uint256"}],
+        },
+        "primaryType": "Permit",
+        "domain": {"name": token.functions.name().call(), "version": "1", "chainId": w3.eth.chain_id,
+                   "verifyingContract": token.address},
+        "message": {"owner": owner.address, "spender": spender, "value": value,
+                    "nonce": token.functions.nonces(owner.address).call(), "deadline": deadline},
+    }
+    signed = Account.sign_message(encode_typed_data(full_message=message), owner.key)
+    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+
+
+def measure() -> dict[str, Any]:
+    with EphemeralNode(gas_price=0) as node, tempfile.TemporaryDirectory() as tmp:
+        network = NetworkConfig(name="bench", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE)
+        w3 = connect(network)
+        gov, oracle, oracle2, fund, designer, hub_op, native_op, buyer, buyer2 = (_sender(w3, i) for i in range(9))
+        config = DeployConfig(oracles=[oracle.address], arbiters=[gov.address], community_fund=fund.address,
+                              payment_tokens=["native", "test-token"])
+        result = deploy_suite(w3, gov, "bench", config, directory=Path(tmp), allow_test_token=True)
+        suite = Suite(w3, result.deployment)
+        escrow, hubs, products, token = suite.escrow, suite.hubs, suite.products, suite.token
+        gas: dict[str, Any] = {}
+
+        gas["register_product"] = _gas(designer, products.functions.registerProduct(DESIGN_HASH, "ipfs://cube", 1_000))
+        product_id = 1
+        gas["register_hub"] = _gas(hub_op, hubs.functions.registerHub(GEOHASH, 3, "https://hub.example"))
+        gas["approve_hub"] = _gas(gov, hubs.functions.approveHub(1))
+        _gas(native_op, hubs.functions.registerHub(GEOHASH, 3, "https://hub2.example"))
+        _gas(gov, hubs.functions.approveHub(2))
+        gas["publish_offer"] = _gas(hub_op, products.functions.publishOffer(product_id, 1, token.address, PRICE,
+                                                                             LEAD_TIME_HOURS))
+        _gas(native_op, products.functions.publishOffer(product_id, 2, Web3.to_checksum_address("0x" + "00" * 20),
+                                                         10**16, LEAD_TIME_HOURS))
+        total = escrow.functions.quoteOrder(product_id, 1, 1).call()[1]
+        for who in (buyer, buyer2):
+            _gas(who, token.functions.mint(who.address, total * (ORDERS_FOR_SCALING + 50)))
+
+        def lifecycle(sender: Sender, tracking: str) -> dict[str, int]:
+            steps = {"approve": _gas(sender, token.functions.approve(escrow.address, total))}
+            steps["place"] = _gas(sender, escrow.functions.placeOrder(product_id, 1, 1, total))
+            order_id = escrow.functions.orderCount().call()
+            steps["accept"] = _gas(hub_op, escrow.functions.acceptOrder(order_id))
+            steps["ship"] = _gas(hub_op, escrow.functions.shipOrder(order_id, Web3.keccak(text=tracking)))
+            steps["confirm"] = _gas(oracle, escrow.functions.confirmDelivery(order_id))
+            steps["rate"] = _gas(sender, escrow.functions.rateOrder(order_id, 5))
+            return steps
+
+        first = lifecycle(buyer, "T-1")
+        warm = lifecycle(buyer, "T-2")
+        gas["lifecycle_steps"] = warm
+        gas["lifecycle_total"] = sum(warm.values())
+        gas["lifecycle_steps_first_order"] = first
+        gas["lifecycle_total_first_order"] = sum(first.values())
+        gas["approve"] = warm["approve"]
+        gas["place_order_erc20"] = warm["place"]
+        gas["accept"] = warm["accept"]
+        gas["ship"] = warm["ship"]
+        gas["confirm_quorum_1"] = warm["confirm"]
+        gas["rate"] = warm["rate"]
+
+        # Permit: a fresh key signs; no approve transaction at all.
+        permit_owner = Account.create()
+        _gas(gov, token.functions.mint(permit_owner.address, total))
+        permit_sender = Sender(w3, permit_owner, gas_policy=GasPolicy.FREE)
+        deadline = w3.eth.get_block("latest")["timestamp"] + 3600
+        v, r, s = _permit_signature(w3, token, permit_owner, escrow.address, total, deadline)
+        gas["place_order_with_permit"] = _gas(permit_sender, escrow.functions.placeOrderWithPermit(
+            product_id, 1, 1, total, deadline, v, r, s))
+        native_total = escrow.functions.quoteOrder(product_id, 2, 1).call()[1]
+        gas["place_order_native"] = _gas(buyer, escrow.functions.placeOrder(product_id, 2, 1, native_total),
+                                         value=native_total)
+
+        # Quorum of 2: the first vote is recorded, the second delivers.
+        _gas(gov, escrow.functions.grantRole(ROLES["ORACLE_ROLE"], oracle2.address))
+        _gas(gov, escrow.functions.setQuorum(2))
+        _gas(buyer, token.functions.approve(escrow.address, total * 2))
+        for tracking in ("Q-1", "F-1"):
+            _gas(buyer, escrow.functions.placeOrder(product_id, 1, 1, total))
+            order_id = escrow.functions.orderCount().call()
+            _gas(hub_op, escrow.functions.acceptOrder(order_id))
+            _gas(hub_op, escrow.functions.shipOrder(order_id, Web3.keccak(text=tracking)))
+        quorum_order = order_id - 1
+        gas["confirm_quorum_2_first_vote"] = _gas(oracle, escrow.functions.confirmDelivery(quorum_order))
+        gas["confirm_quorum_2_final_vote"] = _gas(oracle2, escrow.functions.confirmDelivery(quorum_order))
+        w3.provider.make_request("evm_increaseTime", [4 * 86400])  # type: ignore[arg-type]
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        gas["finalize"] = _gas(buyer2, escrow.functions.finalizeOrder(order_id))
+        gas["withdraw"] = _gas(hub_op, escrow.functions.withdraw(token.address))
+        return gas
+
+
+def measure_scaling() -> dict[str, int]:
+    """The 1st, 2nd and 1,000th order of one buyer at one hub, on a fresh suite."""
+    with EphemeralNode(gas_price=0) as node, tempfile.TemporaryDirectory() as tmp:
+        network = NetworkConfig(name="bench", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE)
+        w3 = connect(network)
+        gov, hub_op, designer, buyer = (_sender(w3, i) for i in (0, 5, 4, 7))
+        config = DeployConfig(community_fund=gov.address, payment_tokens=["test-token"])
+        suite = Suite(w3, deploy_suite(w3, gov, "bench", config, directory=Path(tmp), allow_test_token=True).deployment)
+        _gas(designer, suite.products.functions.registerProduct(DESIGN_HASH, "ipfs://cube", 1_000))
+        _gas(hub_op, suite.hubs.functions.registerHub(GEOHASH, 3, "https://hub.example"))
+        _gas(gov, suite.hubs.functions.approveHub(1))
+        _gas(hub_op, suite.products.functions.publishOffer(1, 1, suite.token.address, PRICE, LEAD_TIME_HOURS))
+        total = suite.escrow.functions.quoteOrder(1, 1, 1).call()[1]
+        _gas(buyer, suite.token.functions.mint(buyer.address, total * ORDERS_FOR_SCALING))
+        _gas(buyer, suite.token.functions.approve(suite.escrow.address, 2**256 - 1))
+        results = {}
+        for n in range(1, ORDERS_FOR_SCALING + 1):
+            used = _gas(buyer, suite.escrow.functions.placeOrder(1, 1, 1, total))
+            if n in (1, 2, ORDERS_FOR_SCALING):
+                results[f"place_order_at_{n}"] = used
+        return results
+
+
+def run() -> dict[str, Any]:
+    started = time.monotonic()
+    gas = measure()
+    gas.update(measure_scaling())
+    gas["place_order_growth_1_to_1000_pct"] = round(
+        100 * (gas["place_order_at_1000"] - gas["place_order_at_1"]) / gas["place_order_at_1"], 3)
+    gas["place_order_growth_2_to_1000_pct"] = round(
+        100 * (gas["place_order_at_1000"] - gas["place_order_at_2"]) / gas["place_order_at_2"], 3)
+    gas["measured_in_s"] = round(time.monotonic() - started, 1)
+    return gas
