@@ -1,0 +1,54 @@
+"""Fixtures for the Python package's tests: a real anvil on a free port, the suite deployed through the
+package's own deploy routine, and isolated data and deployments folders per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from web3 import Web3
+
+from glocal_chain.chain.anvil import EphemeralNode
+from glocal_chain.chain.connection import connect
+from glocal_chain.chain.dev_accounts import dev_account
+from glocal_chain.chain.networks import GasPolicy, NetworkConfig
+from glocal_chain.chain.transactions import Sender
+from glocal_chain.deploy.config import DeployConfig
+from glocal_chain.deploy.deployer import DeployResult, deploy_suite
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own data folder (wallets, local chain) and deployments folder."""
+    monkeypatch.setenv("GLOCAL_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GLOCAL_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+
+
+@pytest.fixture(scope="module")
+def node() -> Iterator[EphemeralNode]:
+    with EphemeralNode(gas_price=0) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def network(node: EphemeralNode) -> NetworkConfig:
+    return NetworkConfig(name="test", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE)
+
+
+@pytest.fixture(scope="module")
+def w3(network: NetworkConfig) -> Web3:
+    return connect(network)
+
+
+@pytest.fixture(scope="module")
+def deployer(w3: Web3) -> Sender:
+    return Sender(w3, dev_account(0), gas_policy=GasPolicy.FREE)
+
+
+@pytest.fixture(scope="module")
+def deployed(w3: Web3, deployer: Sender, tmp_path_factory: pytest.TempPathFactory) -> DeployResult:
+    config = DeployConfig(oracles=[dev_account(1).address], arbiters=[dev_account(2).address],
+                          community_fund=dev_account(3).address, payment_tokens=["native", "test-token"])
+    return deploy_suite(w3, deployer, "test", config, directory=tmp_path_factory.mktemp("deployments"),
+                        allow_test_token=True)

@@ -1,0 +1,96 @@
+"""The deploy routine: deploys and wires the suite, records it, verifies instead of redeploying,
+and refuses a chain-id mismatch or a missing contract with a clear message."""
+
+import json
+
+import pytest
+from web3 import Web3
+
+from glocal_chain.chain.artifacts import load_artifact
+from glocal_chain.chain.dev_accounts import dev_account
+from glocal_chain.deploy.config import DeployConfig
+from glocal_chain.deploy.deployer import ROLES, deploy_suite, verify_deployment
+from glocal_chain.deploy.deployments import Deployment, read_deployment, write_deployment
+from glocal_chain.errors import DeploymentError
+
+
+def _contract(w3, deployment, name):
+    return w3.eth.contract(address=deployment.address(name), abi=load_artifact(name).abi)
+
+
+def test_deploy_suite_wires_contracts_and_roles_if_fresh(w3, deployed):
+    deployment = deployed.deployment
+    assert deployed.changed and deployed.path.exists()
+    recorded = json.loads(deployed.path.read_text())
+    assert recorded["chain_id"] == w3.eth.chain_id
+    assert set(recorded["contracts"]) == {"HubRegistry", "ProductRegistry", "OrderEscrow", "TestToken"}
+    escrow = _contract(w3, deployment, "OrderEscrow")
+    hubs = _contract(w3, deployment, "HubRegistry")
+    assert escrow.functions.productRegistry().call() == deployment.address("ProductRegistry")
+    assert hubs.functions.hasRole(ROLES["ESCROW_ROLE"], escrow.address).call()
+    assert escrow.functions.hasRole(ROLES["ORACLE_ROLE"], dev_account(1).address).call()
+    assert escrow.functions.hasRole(ROLES["ARBITER_ROLE"], dev_account(2).address).call()
+    assert escrow.functions.communityFund().call() == dev_account(3).address
+    # listed in the config's order: native coin first, then the test token
+    assert escrow.functions.paymentToken(deployment.payment_tokens["native"]).call() == (1, True)
+    assert escrow.functions.paymentToken(deployment.payment_tokens["gUSD"]).call() == (2, True)
+    for name, record in deployment.contracts.items():
+        assert Web3.keccak(w3.eth.get_code(record.address)).to_0x_hex() == record.code_hash, name
+
+
+def test_deploy_suite_changes_nothing_if_deployment_live(w3, deployer, deployed):
+    directory = deployed.path.parent
+    block = w3.eth.block_number
+    again = deploy_suite(w3, deployer, "test", DeployConfig(), directory=directory)
+    assert not again.changed
+    assert again.deployment == deployed.deployment
+    assert w3.eth.block_number == block  # nothing was sent
+
+
+def test_verify_deployment_refuses_if_chain_id_differs(w3, deployed):
+    wrong = deployed.deployment.model_copy(update={"chain_id": 1})
+    with pytest.raises(DeploymentError, match="chain 1.*reports chain 31337"):
+        verify_deployment(w3, wrong)
+
+
+def test_verify_deployment_refuses_if_contract_missing(w3, deployed, tmp_path):
+    contracts = dict(deployed.deployment.contracts)
+    contracts["OrderEscrow"] = contracts["OrderEscrow"].model_copy(update={"address": "0x" + "12" * 20})
+    broken = deployed.deployment.model_copy(update={"contracts": contracts})
+    write_deployment(broken, tmp_path)
+    with pytest.raises(DeploymentError, match="OrderEscrow is recorded at 0x1212.*no contract there"):
+        deploy_suite(w3, None, "test", DeployConfig(), directory=tmp_path)
+
+
+def test_verify_deployment_refuses_if_code_differs(w3, deployed):
+    contracts = dict(deployed.deployment.contracts)
+    contracts["HubRegistry"] = contracts["HubRegistry"].model_copy(update={"code_hash": "0x" + "00" * 32})
+    with pytest.raises(DeploymentError, match="different code"):
+        verify_deployment(w3, deployed.deployment.model_copy(update={"contracts": contracts}))
+
+
+def test_read_deployment_refuses_if_file_corrupt(tmp_path):
+    (tmp_path / "test.json").write_text("{not json")
+    with pytest.raises(DeploymentError, match="corrupt"):
+        read_deployment("test", tmp_path)
+
+
+def test_deploy_suite_refuses_test_token_if_network_not_local(w3, deployer, tmp_path):
+    with pytest.raises(DeploymentError, match="local networks only"):
+        deploy_suite(w3, deployer, "consortium", DeployConfig(payment_tokens=["test-token"]), directory=tmp_path)
+    assert read_deployment("consortium", tmp_path) is None
+
+
+def test_deploy_suite_hands_admin_to_governor_if_governor_differs(w3, deployer, tmp_path):
+    governor = dev_account(4).address
+    result = deploy_suite(w3, deployer, "handover", DeployConfig(governor=governor), directory=tmp_path)
+    for name in ("HubRegistry", "ProductRegistry", "OrderEscrow"):
+        contract = _contract(w3, result.deployment, name)
+        assert contract.functions.hasRole(ROLES["DEFAULT_ADMIN_ROLE"], governor).call()
+        assert not contract.functions.hasRole(ROLES["DEFAULT_ADMIN_ROLE"], deployer.address).call()
+
+
+def test_deployment_round_trips_if_written(deployed, tmp_path):
+    write_deployment(deployed.deployment, tmp_path)
+    assert read_deployment("test", tmp_path) == deployed.deployment
+    assert isinstance(deployed.deployment, Deployment)
