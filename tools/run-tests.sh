@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: the whole suite. Every part runs; the exit code is non-zero if any part failed.
-#  1. contract tests (Brownie on anvil, a free port picked for this run)
+#  1. contract tests (Brownie on anvil, a free port picked for this run), with contract coverage
+#     (tests/contracts/coverage.py: reports/coverage.json)
 #  2. Python package tests (pytest; real anvils on free ports)
 #  3. Slither, checked against slither-triage.toml
 set -uo pipefail
@@ -12,10 +13,10 @@ port=$(.venv/bin/python -c 'from glocal_chain.chain.anvil import free_port; prin
 .venv/bin/python -c "
 from glocal_chain.toolchain.brownie_network import configure_development_network
 from glocal_chain.toolchain.settings import load_settings
-configure_development_network(load_settings(), port=$port)" >/dev/null
+configure_development_network(load_settings(), port=$port, steps_tracing=True)" >/dev/null
 
-echo "== contract tests (brownie, anvil on 127.0.0.1:$port)"
-brownie test tests/contracts "$@" || failed+=("contract tests")
+echo "== contract tests (brownie, anvil on 127.0.0.1:$port), with line and branch coverage"
+GLOCAL_COVERAGE=1 brownie test tests/contracts "$@" || failed+=("contract tests")
 
 echo "== Python package tests (pytest)"
 python -m pytest -p no:pytest-brownie tests/python "$@" || failed+=("Python tests")

@@ -45,7 +45,9 @@ def link_anvil_into_venv() -> Path:
     return link
 
 
-def configure_development_network(settings: CompilerSettings, port: int = DEFAULT_PORT) -> None:
+def configure_development_network(settings: CompilerSettings, port: int = DEFAULT_PORT,
+                                  steps_tracing: bool = False) -> None:
+    """`steps_tracing` makes anvil record execution steps, which contract coverage reads."""
     link_anvil_into_venv()
     args = [
         str(brownie_cli()),
@@ -59,6 +61,7 @@ def configure_development_network(settings: CompilerSettings, port: int = DEFAUL
         f"chain_id={DEVELOPMENT_CHAIN_ID}",
         "accounts=10",
         "gas_limit=30000000",
+        f"steps_tracing={str(steps_tracing).lower()}",
     ]
     result = subprocess.run(args, capture_output=True, text=True)
     if result.returncode != 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import brownie
@@ -38,6 +39,28 @@ class HubStatus:
 def reverts(error_name: str):
     """Expects a revert with this custom error (Brownie formats them as `Name: arg, ...`)."""
     return brownie.reverts(revert_pattern=rf"{re.escape(error_name)}(: .*)?")
+
+
+_COVERAGE = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def contract_coverage():
+    """With GLOCAL_COVERAGE=1, traces every transaction and call (see coverage.py) and reports at the end."""
+    global _COVERAGE
+    if os.environ.get("GLOCAL_COVERAGE") == "1":
+        from coverage import CoverageCollector
+
+        _COVERAGE = CoverageCollector()
+        _COVERAGE.install()
+    yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _COVERAGE is not None:
+        from coverage import write_report
+
+        terminalreporter.write_line(write_report(_COVERAGE))
 
 
 @pytest.fixture(autouse=True)
