@@ -118,7 +118,8 @@ class LocalNode:
             return running
         self.home.mkdir(parents=True, exist_ok=True)
         port = port or free_port()
-        command = anvil_command(port, self.chain_id, state_file=self.state_file)
+        # Free gas, as on the consortium chain: new wallets can act without being funded first.
+        command = anvil_command(port, self.chain_id, gas_price=0, state_file=self.state_file)
         with self.log_file.open("ab") as log_handle:
             process = subprocess.Popen(command, stdout=log_handle, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL, start_new_session=True)

@@ -67,7 +67,7 @@ def local_network() -> NetworkConfig:
         name=LOCAL,
         rpc_urls=[local_node().url()],
         chain_id=LOCAL_CHAIN_ID,
-        gas_policy=GasPolicy.EIP1559,
+        gas_policy=GasPolicy.FREE,
         confirmations=0,
         local=True,
     )
@@ -77,7 +77,20 @@ def networks_file() -> Path:
     return Path(os.environ.get(NETWORKS_FILE_ENV, "networks.toml"))
 
 
-def load_network(name: str, path: Path | None = None) -> NetworkConfig:
+def default_network_name(path: Path | None = None) -> str:
+    """The networks file's `default`, else `local`."""
+    path = path or networks_file()
+    try:
+        return str(tomllib.loads(path.read_text()).get("default", LOCAL))
+    except FileNotFoundError:
+        return LOCAL
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+
+
+def load_network(name: str | None, path: Path | None = None) -> NetworkConfig:
+    """A network by name (None: the default)."""
+    name = name or default_network_name(path)
     if name == LOCAL:
         return local_network()
     path = path or networks_file()

@@ -8,13 +8,19 @@ import sys
 
 import typer
 
-from glocal_chain.cli import chain, deploy
+from glocal_chain.cli import admin, chain, deploy, hub, order, product, token, wallet
 from glocal_chain.errors import GlocalError
 
 app = typer.Typer(help="glocal-chain: community supply chains on a permissioned EVM chain.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(chain.app, name="chain")
 app.command(name="deploy")(deploy.deploy)
+app.add_typer(wallet.app, name="wallet")
+app.add_typer(admin.app, name="admin")
+app.add_typer(product.app, name="product")
+app.add_typer(hub.app, name="hub")
+app.add_typer(order.app, name="order")
+app.add_typer(token.app, name="token")
 
 
 def run() -> None:

@@ -1,0 +1,57 @@
+"""Geohashes: validation, decoding to a point, and great-circle distance (for local-first ranking)."""
+
+from __future__ import annotations
+
+import math
+
+from glocal_chain.errors import GlocalError
+
+ALPHABET = "0123456789bcdefghjkmnpqrstuvwxyz"
+MAX_LENGTH = 12
+EARTH_RADIUS_KM = 6371.0088
+
+
+class InvalidGeohash(GlocalError):
+    """A geohash is empty, too long, or has a character outside the geohash alphabet."""
+
+
+def validate(geohash: str) -> str:
+    if not 1 <= len(geohash) <= MAX_LENGTH or any(c not in ALPHABET for c in geohash):
+        raise InvalidGeohash(
+            f"invalid geohash {geohash!r}: 1 to {MAX_LENGTH} characters of {ALPHABET!r} (lower case)"
+        )
+    return geohash
+
+
+def to_bytes12(geohash: str) -> bytes:
+    return validate(geohash).encode().ljust(MAX_LENGTH, b"\0")
+
+
+def from_bytes12(raw: bytes) -> str:
+    return bytes(raw).rstrip(b"\0").decode()
+
+
+def decode(geohash: str) -> tuple[float, float]:
+    """The centre (latitude, longitude) of a geohash cell."""
+    lat, lon = [-90.0, 90.0], [-180.0, 180.0]
+    even = True
+    for char in validate(geohash):
+        bits = ALPHABET.index(char)
+        for shift in range(4, -1, -1):
+            half = lon if even else lat
+            mid = (half[0] + half[1]) / 2
+            if bits >> shift & 1:
+                half[0] = mid
+            else:
+                half[1] = mid
+            even = not even
+    return (lat[0] + lat[1]) / 2, (lon[0] + lon[1]) / 2
+
+
+def distance_km(a: str, b: str) -> float:
+    """Great-circle distance between two geohash cell centres."""
+    (lat1, lon1), (lat2, lon2) = decode(a), decode(b)
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))

@@ -1,0 +1,439 @@
+"""GlocalSuite: the deployed suite as one typed object; one method per user action.
+
+Writes are signed locally by the suite's Sender; a revert that a call can predict is raised (as a
+ContractRevert naming the custom error) before anything is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from web3 import Web3
+from web3.contract import Contract
+from web3.exceptions import ContractLogicError
+from web3.logs import DISCARD
+
+from glocal_chain import geo
+from glocal_chain.chain.artifacts import load_artifact
+from glocal_chain.chain.connection import connect
+from glocal_chain.chain.networks import NetworkConfig
+from glocal_chain.chain.transactions import Sender, call_view
+from glocal_chain.deploy.deployer import ROLES, verify_deployment
+from glocal_chain.deploy.deployments import Deployment, require_deployment
+from glocal_chain.errors import GlocalError
+from glocal_chain.sdk.models import (NATIVE_COIN, Hub, HubStatus, Offer, Order, OrderStatus, Product, Quote,
+                                     Reputation)
+
+log = logging.getLogger(__name__)
+
+PERMIT_VALIDITY_S = 3600
+NATIVE_DECIMALS = 18
+ROLE_ALIASES = {"oracle": ("OrderEscrow", "ORACLE_ROLE"), "arbiter": ("OrderEscrow", "ARBITER_ROLE"),
+                "hub-approver": ("HubRegistry", "HUB_APPROVER_ROLE")}
+
+
+class InputError(GlocalError):
+    """An argument is malformed (address, hash, amount) or cannot work (balance, allowance)."""
+
+
+def require_address(value: str, what: str = "address") -> str:
+    if not Web3.is_address(value):
+        raise InputError(f"invalid {what} {value!r}: expected 0x followed by 40 hex digits")
+    return Web3.to_checksum_address(value)
+
+
+def sha256_file(path: Path) -> str:
+    try:
+        return "0x" + hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InputError(f"cannot read design file {path}: {exc.strerror}") from exc
+
+
+def tracking_ref(tracking_number: str) -> bytes:
+    """What goes on chain for a carrier's tracking number: its keccak256 (the number stays private)."""
+    if not tracking_number.strip():
+        raise InputError("the tracking number is empty")
+    return bytes(Web3.keccak(text=tracking_number.strip()))
+
+
+@dataclass(frozen=True)
+class RankedHub:
+    hub: Hub
+    offer: Offer
+    distance_km: float
+    shared_prefix: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.hub.to_dict(), "offer": self.offer.to_dict(), "distance_km": round(self.distance_km, 3),
+                "shared_geohash_prefix": self.shared_prefix}
+
+
+class GlocalSuite:
+    """The suite of one network, read through `w3` and written through `sender` (if any)."""
+
+    def __init__(self, w3: Web3, deployment: Deployment, sender: Sender | None = None) -> None:
+        self.w3 = w3
+        self.deployment = deployment
+        self.sender = sender
+        self.hubs = self._contract("HubRegistry")
+        self.products = self._contract("ProductRegistry")
+        self.escrow = self._contract("OrderEscrow")
+
+    @classmethod
+    def open(cls, network: NetworkConfig, account: Any | None = None, verify: bool = True) -> "GlocalSuite":
+        """Connects to `network`, loads deployments/<network>.json and checks it against the chain."""
+        w3 = connect(network)
+        deployment = require_deployment(network.name)
+        if verify:
+            verify_deployment(w3, deployment)
+        sender = None
+        if account is not None:
+            sender = Sender(w3, account, gas_policy=network.gas_policy, confirmations=network.confirmations)
+        return cls(w3, deployment, sender)
+
+    # ------------------------------------------------------------------ plumbing
+    def _contract(self, name: str, address: str | None = None) -> Contract:
+        artifact = "TestToken" if name == "ERC20" else name
+        return self.w3.eth.contract(address=Web3.to_checksum_address(address or self.deployment.address(name)),
+                                    abi=load_artifact(artifact).abi)
+
+    def _send(self, call: Any, action: str, value: int = 0) -> Any:
+        if self.sender is None:
+            raise InputError(f"{action}: no wallet chosen (use --wallet)")
+        return self.sender.transact(call, action, value=value)
+
+    def _event(self, receipt: Any, contract: Contract, name: str) -> dict[str, Any]:
+        events = getattr(contract.events, name)().process_receipt(receipt, errors=DISCARD)
+        if not events:
+            raise GlocalError(f"transaction {receipt['transactionHash'].hex()} emitted no {name}")
+        return dict(events[0]["args"])
+
+    @property
+    def me(self) -> str:
+        if self.sender is None:
+            raise InputError("no wallet chosen (use --wallet)")
+        return self.sender.address
+
+    # ------------------------------------------------------------------ tokens
+    def token(self, symbol_or_address: str) -> str:
+        """A payment token's address from its symbol in the deployment ("native", "gUSD") or an address."""
+        if symbol_or_address in self.deployment.payment_tokens:
+            return Web3.to_checksum_address(self.deployment.payment_tokens[symbol_or_address])
+        return require_address(symbol_or_address, "token address")
+
+    def token_info(self, token: str) -> tuple[str, int]:
+        """(symbol, decimals) of a token; the native coin is ("native", 18)."""
+        if token == NATIVE_COIN:
+            return "native", NATIVE_DECIMALS
+        erc20 = self._contract("ERC20", token)
+        try:
+            return erc20.functions.symbol().call(), erc20.functions.decimals().call()
+        except (ContractLogicError, ValueError) as exc:
+            raise InputError(f"{token} is not an ERC-20 token") from exc
+
+    def balance(self, account: str, token: str) -> int:
+        account = require_address(account)
+        if token == NATIVE_COIN:
+            return int(self.w3.eth.get_balance(account))
+        return int(self._contract("ERC20", token).functions.balanceOf(account).call())
+
+    def mint_test_tokens(self, to: str, amount: int) -> None:
+        """Local networks only: the test token's open mint."""
+        if "gUSD" not in self.deployment.payment_tokens:
+            raise InputError("this network has no test token: minting is for local networks only")
+        token = self._contract("ERC20", self.deployment.payment_tokens["gUSD"])
+        self._send(token.functions.mint(require_address(to), amount), "mint test tokens")
+
+    # ------------------------------------------------------------------ products (designer)
+    def register_product(self, design_hash: str, metadata_uri: str, royalty_bps: int) -> Product:
+        receipt = self._send(self.products.functions.registerProduct(_hash32(design_hash), metadata_uri, royalty_bps),
+                             "register product")
+        return self.product(self._event(receipt, self.products, "ProductRegistered")["productId"])
+
+    def publish_version(self, product_id: int, design_hash: str, metadata_uri: str) -> Product:
+        self._send(self.products.functions.publishVersion(product_id, _hash32(design_hash), metadata_uri),
+                   f"publish a new version of product {product_id}")
+        return self.product(product_id)
+
+    def set_royalty(self, product_id: int, royalty_bps: int) -> Product:
+        self._send(self.products.functions.setRoyalty(product_id, royalty_bps), f"set royalty of product {product_id}")
+        return self.product(product_id)
+
+    def retire_product(self, product_id: int) -> Product:
+        self._send(self.products.functions.retireProduct(product_id), f"retire product {product_id}")
+        return self.product(product_id)
+
+    def product(self, product_id: int) -> Product:
+        raw = call_view(self.products.functions.product(product_id), f"read product {product_id}")
+        uri = self.products.functions.productMetadataURI(product_id).call()
+        return Product(product_id, raw[0], "0x" + raw[4].hex(), raw[1], raw[2], raw[3], uri)
+
+    def list_products(self) -> list[Product]:
+        return [self.product(i) for i in range(1, self.products.functions.productCount().call() + 1)]
+
+    # ------------------------------------------------------------------ hubs (operator)
+    def register_hub(self, geohash: str, capabilities: int, metadata_uri: str) -> Hub:
+        receipt = self._send(self.hubs.functions.registerHub(geo.to_bytes12(geohash), capabilities, metadata_uri),
+                             "register hub")
+        return self.hub(self._event(receipt, self.hubs, "HubRegistered")["hubId"])
+
+    def publish_offer(self, product_id: int, hub_id: int, token: str, price: int, lead_time_hours: int) -> Offer:
+        self._send(self.products.functions.publishOffer(product_id, hub_id, token, price, lead_time_hours),
+                   f"publish offer of hub {hub_id} for product {product_id}")
+        return self.offer(product_id, hub_id)
+
+    def withdraw_offer(self, product_id: int, hub_id: int) -> None:
+        self._send(self.products.functions.withdrawOffer(product_id, hub_id),
+                   f"withdraw offer of hub {hub_id} for product {product_id}")
+
+    def hub(self, hub_id: int) -> Hub:
+        raw = call_view(self.hubs.functions.hub(hub_id), f"read hub {hub_id}")
+        return Hub(hub_id, raw[0], HubStatus(raw[1]), geo.from_bytes12(raw[3]), raw[2],
+                   self.hubs.functions.hubMetadataURI(hub_id).call(), self.reputation(hub_id))
+
+    def reputation(self, hub_id: int) -> Reputation:
+        counters = call_view(self.hubs.functions.reputation(hub_id), f"read reputation of hub {hub_id}")
+        rating, reliability = self.hubs.functions.score(hub_id).call()
+        return Reputation(*counters, rating, reliability)
+
+    def list_hubs(self) -> list[Hub]:
+        return [self.hub(i) for i in range(1, self.hubs.functions.hubCount().call() + 1)]
+
+    def offer(self, product_id: int, hub_id: int) -> Offer:
+        token, price, lead = self.products.functions.offer(product_id, hub_id).call()
+        return Offer(product_id, hub_id, token, price, lead)
+
+    def near(self, geohash: str, product_id: int) -> list[RankedHub]:
+        """Approved hubs offering the product: nearest geohash ring first, then reputation, then price."""
+        geo.validate(geohash)
+        self.product(product_id)  # unknown product: a clear error rather than an empty list
+        ranked = []
+        for hub in self.list_hubs():
+            if hub.status is not HubStatus.APPROVED:
+                continue
+            offer = self.offer(product_id, hub.hub_id)
+            if offer.price == 0:
+                continue
+            shared = _shared_prefix(geohash, hub.geohash)
+            ranked.append(RankedHub(hub, offer, geo.distance_km(geohash, hub.geohash), shared))
+        ranked.sort(key=lambda r: (-r.shared_prefix, round(r.distance_km, 1),
+                                   -r.hub.reputation.rating_centi_stars, r.offer.price))
+        return ranked
+
+    # ------------------------------------------------------------------ orders (buyer)
+    def quote(self, product_id: int, hub_id: int, quantity: int) -> Quote:
+        token, total, royalty = call_view(self.escrow.functions.quoteOrder(product_id, hub_id, quantity),
+                                          f"quote product {product_id} at hub {hub_id}")
+        return Quote(product_id, hub_id, quantity, token, total, royalty)
+
+    def place_order(self, product_id: int, hub_id: int, quantity: int, max_total: int) -> Order:
+        """Places an order; ERC-20 via permit when the token supports it, else approve then place."""
+        if quantity < 1:
+            raise InputError("quantity must be at least 1")
+        quote = self.quote(product_id, hub_id, quantity)
+        symbol, decimals = self.token_info(quote.token)
+        if quote.total > max_total:
+            raise InputError(f"the total is {format_units(quote.total, decimals)} {symbol}, above the maximum "
+                             f"{format_units(max_total, decimals)} {symbol}: nothing sent")
+        balance = self.balance(self.me, quote.token)
+        if balance < quote.total:
+            raise InputError(f"balance {format_units(balance, decimals)} {symbol} is less than the total "
+                             f"{format_units(quote.total, decimals)} {symbol}: nothing sent")
+        call = self.escrow.functions.placeOrder(product_id, hub_id, quantity, max_total)
+        if quote.token == NATIVE_COIN:
+            receipt = self._send(call, "place order", value=quote.total)
+        elif self._supports_permit(quote.token) and self.sender is not None and self.sender.account is not None:
+            deadline = int(self.w3.eth.get_block("latest")["timestamp"]) + PERMIT_VALIDITY_S
+            v, r, s = self._sign_permit(quote.token, max_total, deadline)
+            receipt = self._send(self.escrow.functions.placeOrderWithPermit(
+                product_id, hub_id, quantity, max_total, deadline, v, r, s), "place order with permit")
+        else:
+            token = self._contract("ERC20", quote.token)
+            if token.functions.allowance(self.me, self.escrow.address).call() < quote.total:
+                self._send(token.functions.approve(self.escrow.address, quote.total), "approve the escrow")
+            receipt = self._send(call, "place order")
+        return self.order(self._event(receipt, self.escrow, "OrderPlaced")["orderId"])
+
+    def _supports_permit(self, token: str) -> bool:
+        contract = self.w3.eth.contract(address=token, abi=load_artifact("TestToken").abi)
+        try:
+            contract.functions.DOMAIN_SEPARATOR().call()
+            contract.functions.nonces(self.me).call()
+            return True
+        except (ContractLogicError, ValueError):
+            return False
+
+    def _sign_permit(self, token: str, value: int, deadline: int) -> tuple[int, bytes, bytes]:
+        contract = self._contract("ERC20", token)
+        eip712 = contract.functions.eip712Domain().call()
+        message = {
+            "types": {
+                "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
+                                 {"name": "chainId", "type": "uint256"},
+                                 {"name": "verifyingContract", "type": "address"}],
+                "Permit": [{"name": "owner", "type": "address"}, {"name": "spender", "type": "address"},
+                           {"name": "value", "type": "uint256"}, {"name": "nonce", "type": "uint256"},
+                           {"name": "deadline", "type": "uint256"}],
+            },
+            "primaryType": "Permit",
+            "domain": {"name": eip712[1], "version": eip712[2], "chainId": eip712[3], "verifyingContract": eip712[4]},
+            "message": {"owner": self.me, "spender": self.escrow.address, "value": value,
+                        "nonce": contract.functions.nonces(self.me).call(), "deadline": deadline},
+        }
+        assert self.sender is not None and self.sender.account is not None
+        signed = Account.sign_message(encode_typed_data(full_message=message), self.sender.account.key)
+        return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+
+    def order(self, order_id: int) -> Order:
+        raw = call_view(self.escrow.functions.order(order_id), f"read order {order_id}")
+        return Order(raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7], OrderStatus(raw[8]), raw[9],
+                     raw[10], raw[11], raw[12], raw[13])
+
+    def orders(self, buyer: str | None = None, hub_id: int | None = None) -> list[Order]:
+        """Orders placed by a buyer or at a hub, found through the OrderPlaced events."""
+        filters: dict[str, Any] = {}
+        if buyer is not None:
+            filters["buyer"] = require_address(buyer, "buyer address")
+        if hub_id is not None:
+            filters["hubId"] = hub_id
+        logs = self.escrow.events.OrderPlaced().get_logs(from_block=self.deployment.deploy_block,
+                                                         argument_filters=filters)
+        return [self.order(entry["args"]["orderId"]) for entry in logs]
+
+    def cancel(self, order_id: int) -> Order:
+        return self._order_action(self.escrow.functions.cancelOrder(order_id), "cancel", order_id)
+
+    def reject(self, order_id: int, reason: str) -> Order:
+        return self._order_action(self.escrow.functions.rejectOrder(order_id, reason), "reject", order_id)
+
+    def accept(self, order_id: int) -> Order:
+        return self._order_action(self.escrow.functions.acceptOrder(order_id), "accept", order_id)
+
+    def ship(self, order_id: int, tracking_number: str) -> Order:
+        return self._order_action(self.escrow.functions.shipOrder(order_id, tracking_ref(tracking_number)), "ship",
+                                  order_id)
+
+    def claim_refund(self, order_id: int) -> Order:
+        return self._order_action(self.escrow.functions.claimRefund(order_id), "claim a refund for", order_id)
+
+    def confirm_delivery(self, order_id: int) -> Order:
+        return self._order_action(self.escrow.functions.confirmDelivery(order_id), "confirm delivery of", order_id)
+
+    def confirm_receipt(self, order_id: int) -> Order:
+        return self._order_action(self.escrow.functions.confirmReceipt(order_id), "confirm receipt of", order_id)
+
+    def finalize(self, order_id: int) -> Order:
+        return self._order_action(self.escrow.functions.finalizeOrder(order_id), "finalize", order_id)
+
+    def dispute(self, order_id: int, reason: str) -> Order:
+        return self._order_action(self.escrow.functions.disputeOrder(order_id, reason), "dispute", order_id)
+
+    def resolve(self, order_id: int, refund_bps: int) -> Order:
+        return self._order_action(self.escrow.functions.resolveDispute(order_id, refund_bps), "resolve", order_id)
+
+    def settle_expired_dispute(self, order_id: int) -> Order:
+        return self._order_action(self.escrow.functions.settleExpiredDispute(order_id), "settle", order_id)
+
+    def rate(self, order_id: int, rating: int) -> Order:
+        if not 1 <= rating <= 5:
+            raise InputError(f"a rating is 1 to 5, not {rating}")
+        return self._order_action(self.escrow.functions.rateOrder(order_id, rating), "rate", order_id)
+
+    def _order_action(self, call: Any, verb: str, order_id: int) -> Order:
+        self._send(call, f"{verb} order {order_id}")
+        return self.order(order_id)
+
+    def owed(self, account: str, token: str) -> int:
+        return int(self.escrow.functions.owed(require_address(account), token).call())
+
+    def withdraw(self, token: str) -> int:
+        amount = self.owed(self.me, token)
+        self._send(self.escrow.functions.withdraw(token), "withdraw")
+        return amount
+
+    # ------------------------------------------------------------------ consortium administration
+    def approve_hub(self, hub_id: int) -> Hub:
+        self._send(self.hubs.functions.approveHub(hub_id), f"approve hub {hub_id}")
+        return self.hub(hub_id)
+
+    def suspend_hub(self, hub_id: int, reason: str) -> Hub:
+        self._send(self.hubs.functions.suspendHub(hub_id, reason), f"suspend hub {hub_id}")
+        return self.hub(hub_id)
+
+    def set_role(self, role: str, account: str, granted: bool) -> None:
+        if role not in ROLE_ALIASES:
+            raise InputError(f"unknown role {role!r}; roles: {', '.join(ROLE_ALIASES)}")
+        contract_name, role_name = ROLE_ALIASES[role]
+        contract = {"OrderEscrow": self.escrow, "HubRegistry": self.hubs}[contract_name]
+        function = contract.functions.grantRole if granted else contract.functions.revokeRole
+        self._send(function(ROLES[role_name], require_address(account)), f"{'grant' if granted else 'revoke'} {role}")
+
+    def has_role(self, role: str, account: str) -> bool:
+        contract_name, role_name = ROLE_ALIASES[role]
+        contract = {"OrderEscrow": self.escrow, "HubRegistry": self.hubs}[contract_name]
+        return bool(contract.functions.hasRole(ROLES[role_name], require_address(account)).call())
+
+    def set_quorum(self, quorum: int) -> None:
+        self._send(self.escrow.functions.setQuorum(quorum), "set quorum")
+
+    def set_fee(self, fee_bps: int) -> None:
+        self._send(self.escrow.functions.setFee(fee_bps), "set fee")
+
+    def set_payment_token(self, token: str, allowed: bool) -> None:
+        self._send(self.escrow.functions.setPaymentToken(token, allowed), "set payment token")
+
+    def pause(self) -> None:
+        self._send(self.escrow.functions.pause(), "pause new orders")
+        self._send(self.products.functions.pause(), "pause new offers")
+
+    def unpause(self) -> None:
+        self._send(self.escrow.functions.unpause(), "unpause new orders")
+        self._send(self.products.functions.unpause(), "unpause new offers")
+
+    def config(self) -> dict[str, Any]:
+        fee, quorum, accept, dispute, arbitration = self.escrow.functions.config().call()
+        return {"fee_bps": fee, "quorum": quorum, "accept_window_s": accept, "dispute_window_s": dispute,
+                "arbitration_window_s": arbitration, "community_fund": self.escrow.functions.communityFund().call(),
+                "paused": self.escrow.functions.paused().call()}
+
+
+def _hash32(value: str) -> bytes:
+    raw = value.removeprefix("0x")
+    if len(raw) != 64 or any(c not in "0123456789abcdefABCDEF" for c in raw):
+        raise InputError(f"invalid design hash {value!r}: expected 32 bytes as 64 hex digits")
+    return bytes.fromhex(raw)
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def format_units(amount: int, decimals: int) -> str:
+    """12500000 with 6 decimals -> '12.5'."""
+    whole, frac = divmod(amount, 10**decimals)
+    return f"{whole}.{str(frac).rjust(decimals, '0').rstrip('0') or '0'}" if decimals else str(whole)
+
+
+def parse_units(text: str, decimals: int) -> int:
+    """'12.5' with 6 decimals -> 12500000; refuses more decimals than the token has."""
+    try:
+        whole, _, frac = text.strip().partition(".")
+        if len(frac) > decimals or not (whole or frac) or not (whole + frac).isdigit():
+            raise ValueError
+        return int(whole or "0") * 10**decimals + int(frac.ljust(decimals, "0") or "0")
+    except ValueError as exc:
+        raise InputError(f"invalid amount {text!r} (at most {decimals} decimals)") from exc
+
+
+
