@@ -113,6 +113,8 @@ class Sender:
 
     def send(self, tx: dict[str, Any], action: str) -> TxReceipt:
         tx.setdefault("chainId", self.w3.eth.chain_id)
+        if "gasPrice" not in tx and "maxFeePerGas" not in tx:
+            tx.update(self._fees())
         for attempt in (1, 2):
             tx["nonce"] = self._take_nonce()
             try:

@@ -233,7 +233,8 @@ class GlocalSuite:
         return Quote(product_id, hub_id, quantity, token, total, royalty)
 
     def place_order(self, product_id: int, hub_id: int, quantity: int, max_total: int) -> Order:
-        """Places an order; ERC-20 via permit when the token supports it, else approve then place."""
+        """Places an order. ERC-20: an existing allowance is used; else an EIP-2612 permit when the token
+        supports it (no approve transaction); else approve, then place."""
         if quantity < 1:
             raise InputError("quantity must be at least 1")
         quote = self.quote(product_id, hub_id, quantity)
@@ -246,17 +247,18 @@ class GlocalSuite:
             raise InputError(f"balance {format_units(balance, decimals)} {symbol} is less than the total "
                              f"{format_units(quote.total, decimals)} {symbol}: nothing sent")
         call = self.escrow.functions.placeOrder(product_id, hub_id, quantity, max_total)
+        token = self._contract("ERC20", quote.token)
         if quote.token == NATIVE_COIN:
             receipt = self._send(call, "place order", value=quote.total)
+        elif token.functions.allowance(self.me, self.escrow.address).call() >= quote.total:
+            receipt = self._send(call, "place order")
         elif self._supports_permit(quote.token) and self.sender is not None and self.sender.account is not None:
             deadline = int(self.w3.eth.get_block("latest")["timestamp"]) + PERMIT_VALIDITY_S
             v, r, s = self._sign_permit(quote.token, max_total, deadline)
             receipt = self._send(self.escrow.functions.placeOrderWithPermit(
                 product_id, hub_id, quantity, max_total, deadline, v, r, s), "place order with permit")
         else:
-            token = self._contract("ERC20", quote.token)
-            if token.functions.allowance(self.me, self.escrow.address).call() < quote.total:
-                self._send(token.functions.approve(self.escrow.address, quote.total), "approve the escrow")
+            self._send(token.functions.approve(self.escrow.address, quote.total), "approve the escrow")
             receipt = self._send(call, "place order")
         return self.order(self._event(receipt, self.escrow, "OrderPlaced")["orderId"])
 
@@ -358,6 +360,10 @@ class GlocalSuite:
         return amount
 
     # ------------------------------------------------------------------ consortium administration
+    def approve_escrow(self, token: str, amount: int) -> None:
+        """Lets the escrow take up to `amount` of `token` from this wallet (for many orders in a row)."""
+        self._send(self._contract("ERC20", token).functions.approve(self.escrow.address, amount), "approve the escrow")
+
     def approve_hub(self, hub_id: int) -> Hub:
         self._send(self.hubs.functions.approveHub(hub_id), f"approve hub {hub_id}")
         return self.hub(hub_id)

@@ -12,17 +12,20 @@ from web3 import Web3
 from glocal_chain.chain.anvil import EphemeralNode
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
-from glocal_chain.chain.networks import GasPolicy, NetworkConfig
+from glocal_chain.chain.networks import GasPolicy, NetworkConfig, local_node
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import DeployConfig
 from glocal_chain.deploy.deployer import DeployResult, deploy_suite
 
 
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test gets its own data folder (wallets, local chain) and deployments folder."""
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test gets its own data folder (wallets, local chain) and deployments folder; a local chain
+    a test started on demand is stopped after it."""
     monkeypatch.setenv("GLOCAL_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("GLOCAL_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+    yield
+    local_node().down()
 
 
 @pytest.fixture(scope="module")
