@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from glocal_chain.cli import admin, chain, deploy, hub, order, product, token, wallet
+from glocal_chain.cli import admin, chain, demo, deploy, hub, order, product, token, wallet
 from glocal_chain.errors import GlocalError
 
 app = typer.Typer(help="glocal-chain: community supply chains on a permissioned EVM chain.",
@@ -21,6 +21,7 @@ app.add_typer(product.app, name="product")
 app.add_typer(hub.app, name="hub")
 app.add_typer(order.app, name="order")
 app.add_typer(token.app, name="token")
+app.command(name="demo")(demo.demo)
 
 
 def run() -> None:

@@ -308,6 +308,24 @@ class GlocalSuite:
                                                          argument_filters=filters)
         return [self.order(entry["args"]["orderId"]) for entry in logs]
 
+    def order_history(self, order_id: int) -> list[dict[str, Any]]:
+        """Every escrow event of an order, oldest first: name, block, transaction and arguments."""
+        topic = "0x" + order_id.to_bytes(32, "big").hex()
+        logs = self.w3.eth.get_logs({"address": self.escrow.address, "fromBlock": self.deployment.deploy_block,
+                                     "toBlock": "latest", "topics": [None, topic]})  # type: ignore[typeddict-item]
+        history = []
+        for entry in logs:
+            for event in self.escrow.events:
+                try:
+                    decoded = event().process_log(entry)
+                except Exception:  # noqa: BLE001 - not this event's signature
+                    continue
+                args = {k: ("0x" + v.hex() if isinstance(v, bytes) else v) for k, v in decoded["args"].items()}
+                history.append({"event": decoded["event"], "block": entry["blockNumber"],
+                                "transaction": entry["transactionHash"].to_0x_hex(), "args": args})
+                break
+        return history
+
     def cancel(self, order_id: int) -> Order:
         return self._order_action(self.escrow.functions.cancelOrder(order_id), "cancel", order_id)
 

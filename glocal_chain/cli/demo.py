@@ -1,0 +1,13 @@
+"""`glocal demo`: the mission end to end on a fresh local chain, with a readable summary."""
+
+from __future__ import annotations
+
+import typer
+
+from glocal_chain.demo.scenario import run
+
+
+def demo() -> None:
+    """Act out a day in a community network on a fresh local chain, then print a summary."""
+    result = run(lambda line: typer.echo(line))
+    typer.echo(f"\ndemo finished in {result.wall_time_s} s")

@@ -1,0 +1,1 @@
+"""`glocal demo`: a day in a community network, acted out on a fresh local chain."""
