@@ -77,7 +77,8 @@ class Sender:
             self._next_nonce += 1
             return nonce
 
-    def _forget_nonce(self) -> None:
+    def reset_nonce(self) -> None:
+        """Re-read the nonce from the chain at the next send (after a reorganisation dropped transactions)."""
         with self._lock:
             self._next_nonce = None
 
@@ -123,9 +124,9 @@ class Sender:
             except Web3RPCError as exc:
                 if attempt == 1 and any(hint in str(exc).lower() for hint in NONCE_ERROR_HINTS):
                     log.warning("%s: nonce out of step (%s); re-reading it from the chain", action, exc)
-                    self._forget_nonce()
+                    self.reset_nonce()
                     continue
-                self._forget_nonce()
+                self.reset_nonce()
                 raise ChainError(f"{action}: the node refused the transaction: {exc}") from exc
         return self.wait(HexBytes(tx_hash), action, tx)
 
@@ -140,6 +141,7 @@ class Sender:
             receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout_s,
                                                                 poll_latency=0.05)
         except TimeExhausted as exc:
+            self.reset_nonce()
             raise ChainError(f"{action}: no receipt for {tx_hash.hex()} within {self.receipt_timeout_s:.0f} s") from exc
         if receipt["status"] != 1:
             raise self._explain_failure(receipt, action, tx)

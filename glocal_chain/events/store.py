@@ -1,0 +1,68 @@
+"""SQLite state of event streams: checkpoints, recent block hashes (reorg detection), handled events."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS stream_checkpoint (
+    stream TEXT PRIMARY KEY, block_number INTEGER NOT NULL, block_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stream_block (
+    stream TEXT NOT NULL, block_number INTEGER NOT NULL, block_hash TEXT NOT NULL,
+    PRIMARY KEY (stream, block_number));
+CREATE TABLE IF NOT EXISTS stream_handled (
+    stream TEXT NOT NULL, event_key TEXT NOT NULL, block_number INTEGER NOT NULL,
+    PRIMARY KEY (stream, event_key));
+"""
+
+
+def open_database(path: Path) -> sqlite3.Connection:
+    """A connection in WAL mode with the stream tables; one per thread."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.executescript(SCHEMA)
+    return connection
+
+
+class StreamStore:
+    def __init__(self, connection: sqlite3.Connection, stream: str) -> None:
+        self.db = connection
+        self.stream = stream
+
+    def checkpoint(self) -> tuple[int, str] | None:
+        row = self.db.execute("SELECT block_number, block_hash FROM stream_checkpoint WHERE stream = ?",
+                              (self.stream,)).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def set_checkpoint(self, number: int, block_hash: str) -> None:
+        self.db.execute("INSERT INTO stream_checkpoint VALUES (?, ?, ?) ON CONFLICT(stream) DO UPDATE SET "
+                        "block_number = excluded.block_number, block_hash = excluded.block_hash",
+                        (self.stream, number, block_hash))
+        self.db.execute("INSERT OR REPLACE INTO stream_block VALUES (?, ?, ?)", (self.stream, number, block_hash))
+
+    def remember_block(self, number: int, block_hash: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO stream_block VALUES (?, ?, ?)", (self.stream, number, block_hash))
+
+    def recent_blocks(self) -> list[tuple[int, str]]:
+        rows = self.db.execute("SELECT block_number, block_hash FROM stream_block WHERE stream = ? "
+                               "ORDER BY block_number DESC", (self.stream,)).fetchall()
+        return [(int(n), str(h)) for n, h in rows]
+
+    def forget_blocks_after(self, number: int) -> None:
+        self.db.execute("DELETE FROM stream_block WHERE stream = ? AND block_number > ?", (self.stream, number))
+
+    def prune_blocks_before(self, number: int) -> None:
+        self.db.execute("DELETE FROM stream_block WHERE stream = ? AND block_number < ?", (self.stream, number))
+
+    def mark_handled(self, key: str, block_number: int) -> bool:
+        """False when the event was handled before (the insert is ignored)."""
+        cursor = self.db.execute("INSERT OR IGNORE INTO stream_handled VALUES (?, ?, ?)",
+                                 (self.stream, key, block_number))
+        return cursor.rowcount == 1
+
+    def handled_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM stream_handled WHERE stream = ?",
+                                   (self.stream,)).fetchone()[0])
