@@ -49,4 +49,14 @@ if [ ! -x .venv-slither/bin/slither ] || ! stamp_ok slither "$slither_key"; then
   .venv-slither/bin/pip install --quiet --disable-pip-version-check -r tools/slither-requirements.txt
   echo "$slither_key" > "$STAMPS/slither"
 fi
+# 6. OctoPrint, the real printer controller the hub agent drives, in its own environment (it pins its own
+#    dependencies); its bundled virtual printer stands in for the hardware in tests and the demo.
+octo_key=$(digest tools/octoprint-requirements.txt)
+if [ ! -x .venv-octoprint/bin/octoprint ] || ! stamp_ok octoprint "$octo_key"; then
+  say "OctoPrint environment (.venv-octoprint) ..."
+  [ -x .venv-octoprint/bin/python ] || "$PYTHON" -m venv .venv-octoprint
+  .venv-octoprint/bin/pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv-octoprint/bin/pip install --quiet --disable-pip-version-check -r tools/octoprint-requirements.txt
+  echo "$octo_key" > "$STAMPS/octoprint"
+fi
 say "ready"
