@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from glocal_chain.cli import admin, chain, demo, deploy, hub, order, product, token, wallet
+from glocal_chain.cli import admin, agent, chain, demo, deploy, hub, order, product, token, wallet
 from glocal_chain.errors import GlocalError
 
 app = typer.Typer(help="glocal-chain: community supply chains on a permissioned EVM chain.",
@@ -22,6 +22,7 @@ app.add_typer(hub.app, name="hub")
 app.add_typer(order.app, name="order")
 app.add_typer(token.app, name="token")
 app.command(name="demo")(demo.demo)
+app.add_typer(agent.app, name="agent")
 
 
 def run() -> None:

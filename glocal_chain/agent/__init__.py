@@ -1,0 +1,1 @@
+"""The hub agent: paid orders on chain -> verified designs -> print jobs on the hub's printers -> shipped."""

@@ -1,0 +1,208 @@
+"""HubAgent: turns this hub's paid orders into print jobs, exactly once.
+
+The event stream writes new orders into the agent's store (same SQLite transaction as its checkpoint).
+`tick()` then moves every order one step, each step checking the outside world before acting:
+  new       -> design fetched and verified against the product's designHash (else reject on chain, refund)
+            -> a printer that fits exists (else reject) -> accept on chain -> one job per unit queued
+  queued    -> an idle printer: submit under the job's name (a job already on the printer is not re-sent)
+  submitted -> the printer's result: succeeded, or failed (retried on another printer up to max_attempts)
+  accepted with every unit printed -> ship on chain.
+A printer or the RPC being down raises; `run` backs off and resumes, losing nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+from glocal_chain.agent.designs import DesignLibrary
+from glocal_chain.agent.store import AgentStore, Job
+from glocal_chain.errors import ChainError, ContractRevert, GlocalError
+from glocal_chain.events.stream import ChainEvent, EventStream
+from glocal_chain.printers.base import JobResult, PrinterDriver, PrinterState, PrinterUnavailable
+from glocal_chain.sdk.models import OrderStatus
+from glocal_chain.sdk.suite import GlocalSuite
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Printer:
+    driver: PrinterDriver
+    capabilities: int = 0
+
+
+@dataclass
+class AgentMetrics:
+    orders_seen: int = 0
+    jobs_started: int = 0
+    jobs_finished: int = 0
+    jobs_failed: int = 0
+    retries: int = 0
+    errors: int = 0
+    dispatch_callbacks: list[Callable[[int], None]] = field(default_factory=list)
+
+
+class HubAgent:
+    def __init__(self, suite: GlocalSuite, hub_id: int, store: AgentStore, designs: DesignLibrary,
+                 printers: list[Printer], max_attempts: int = 3,
+                 product_capabilities: dict[int, int] | None = None) -> None:
+        self.suite = suite
+        self.hub_id = hub_id
+        self.store = store
+        self.designs = designs
+        self.printers = {p.driver.name: p for p in printers}
+        self.max_attempts = max_attempts
+        self.product_capabilities = product_capabilities or {}
+        self.metrics = AgentMetrics()
+
+    # ------------------------------------------------------------------ event handler (inside the stream's transaction)
+    def handle_events(self, events: list[ChainEvent], db: object) -> None:
+        for event in events:
+            if event.name == "OrderPlaced" and event.args["hubId"] == self.hub_id:
+                self.store.add_order(event.args["orderId"], event.args["productId"], event.args["quantity"],
+                                     event.block_number)
+                self.metrics.orders_seen += 1
+
+    # ------------------------------------------------------------------ one pass over the work
+    def tick(self) -> None:
+        for order_id, product_id, quantity in self.store.orders_in("new"):
+            try:
+                self._start_order(order_id, product_id, quantity)
+            except ContractRevert as exc:  # e.g. the accept-by deadline passed: nothing more to do for it
+                self.store.set_order(order_id, "closed", exc.message)
+                log.warning("order %d closed: %s", order_id, exc.message)
+        self._follow_jobs()
+        self._dispatch_jobs()
+        self._ship_finished()
+
+    def _fitting(self, product_id: int) -> list[Printer]:
+        required = self.product_capabilities.get(product_id, 0)
+        return [p for p in self.printers.values() if p.capabilities & required == required]
+
+    def _start_order(self, order_id: int, product_id: int, quantity: int) -> None:
+        try:
+            order = self.suite.order(order_id)
+        except ContractRevert as exc:
+            if exc.error_name == "OrderNotFound":  # reorganised away
+                self.store.set_order(order_id, "closed", "order no longer on chain")
+                return
+            raise
+        if order.status is OrderStatus.ACCEPTED:  # accepted before a crash
+            self.store.accept_with_jobs(order_id, quantity)
+            return
+        if order.status is not OrderStatus.PAID:
+            self.store.set_order(order_id, "closed", f"order is {order.status.name.lower()}")
+            return
+        design_hash = self.suite.product(product_id).design_hash
+        reason = None
+        if self.designs.fetch(design_hash) is None:
+            reason = f"no design file matching sha256 {design_hash}"
+        elif not self._fitting(product_id):
+            reason = "no printer at this hub can make it"
+        if reason is not None:
+            self.suite.reject(order_id, reason)
+            self.store.set_order(order_id, "rejected", reason)
+            log.warning("order %d rejected: %s", order_id, reason)
+            return
+        self.suite.accept(order_id)
+        self.store.accept_with_jobs(order_id, quantity)
+        log.info("order %d accepted (%d unit(s))", order_id, quantity)
+
+    def _dispatch_jobs(self) -> None:
+        busy = self.store.busy_printers()
+        for job in self.store.jobs_in("queued", "submitting"):
+            if job.state == "submitting":  # a crash between deciding and uploading: ask the printer
+                self._resolve_submitting(job)
+                continue
+            order_product = self._order_product(job.order_id)
+            for printer in self._fitting(order_product):
+                name = printer.driver.name
+                if name in busy or not self._idle(printer):
+                    continue
+                self.store.set_job(job, "submitting", name)
+                printer.driver.submit(job.name, self._design_for(job.order_id))
+                self.store.set_job(job, "submitted")
+                busy.add(name)
+                self.metrics.jobs_started += 1
+                for callback in self.metrics.dispatch_callbacks:
+                    callback(job.order_id)
+                log.info("job %s started on %s", job.name, name)
+                break
+
+    def _resolve_submitting(self, job: Job) -> None:
+        printer = self.printers.get(job.printer or "")
+        if printer is None:
+            self.store.set_job(job, "queued")
+            return
+        result = printer.driver.job_result(job.name)
+        self.store.set_job(job, "queued" if result is JobResult.UNKNOWN else "submitted")
+
+    def _follow_jobs(self) -> None:
+        for job in self.store.jobs_in("submitted"):
+            printer = self.printers.get(job.printer or "")
+            if printer is None:
+                continue
+            try:
+                result = printer.driver.job_result(job.name)
+            except PrinterUnavailable as exc:
+                log.warning("%s", exc.message)
+                continue
+            if result is JobResult.SUCCEEDED:
+                self.store.set_job(job, "succeeded")
+                self.metrics.jobs_finished += 1
+            elif result in (JobResult.FAILED, JobResult.UNKNOWN):
+                self.store.set_job(job, "failed")
+                self.metrics.jobs_failed += 1
+                if job.attempt < self.max_attempts:
+                    self.store.retry(job)
+                    self.metrics.retries += 1
+                else:
+                    self.store.set_order(job.order_id, "failed", f"unit {job.unit} failed {job.attempt} times")
+
+    def _ship_finished(self) -> None:
+        for order_id, _, _ in self.store.orders_in("accepted"):
+            done, quantity = self.store.units_done(order_id)
+            if done < quantity:
+                continue
+            status = self.suite.order(order_id).status
+            if status is OrderStatus.ACCEPTED:
+                self.suite.ship(order_id, f"PICKUP-{self.hub_id}-{order_id}")
+            if status in (OrderStatus.ACCEPTED, OrderStatus.SHIPPED):
+                self.store.set_order(order_id, "shipped")
+                log.info("order %d shipped", order_id)
+            else:
+                self.store.set_order(order_id, "closed", f"order is {status.name.lower()}")
+
+    def _idle(self, printer: Printer) -> bool:
+        try:
+            return printer.driver.status().state is PrinterState.IDLE
+        except PrinterUnavailable as exc:
+            log.warning("%s", exc.message)
+            return False
+
+    def _order_product(self, order_id: int) -> int:
+        return int(self.store.db.execute("SELECT product_id FROM agent_order WHERE order_id = ?",
+                                         (order_id,)).fetchone()[0])
+
+    def _design_for(self, order_id: int) -> bytes:
+        design = self.designs.fetch(self.suite.product(self._order_product(order_id)).design_hash)
+        if design is None:
+            raise GlocalError(f"order {order_id}: its design file disappeared after acceptance")
+        return design
+
+    # ------------------------------------------------------------------ loop
+    def run(self, stream: EventStream, stop: threading.Event, poll_interval_s: float = 0.5) -> None:
+        backoff = poll_interval_s
+        while not stop.is_set():
+            try:
+                stream.poll()
+                self.tick()
+                backoff = poll_interval_s
+            except (ChainError, PrinterUnavailable, ContractRevert, ConnectionError) as exc:
+                self.metrics.errors += 1
+                log.warning("agent: %s; retrying in %.1f s", getattr(exc, "message", exc), backoff)
+                backoff = min(backoff * 2, 30.0)
+            stop.wait(backoff)

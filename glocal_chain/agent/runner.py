@@ -1,0 +1,72 @@
+"""Wires a hub.toml into a running agent: suite, store, event stream, printers, metrics."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import asdict
+
+from glocal_chain.agent.agent import HubAgent, Printer
+from glocal_chain.agent.config import AgentConfig
+from glocal_chain.agent.designs import DesignLibrary
+from glocal_chain.agent.observability import AgentObservability
+from glocal_chain.agent.store import AgentStore
+from glocal_chain.chain.artifacts import suite_abis
+from glocal_chain.chain.networks import load_network
+from glocal_chain.errors import ConfigError
+from glocal_chain.events.decode import LogDecoder
+from glocal_chain.events.store import open_database
+from glocal_chain.events.stream import EventStream
+from glocal_chain.printers.octoprint import OctoPrintDriver
+from glocal_chain.sdk.suite import GlocalSuite
+from glocal_chain.wallet.keystore import unlock
+
+log = logging.getLogger(__name__)
+DRIVERS = {"octoprint": OctoPrintDriver}
+
+
+class AgentRunner:
+    def __init__(self, config: AgentConfig, suite: GlocalSuite | None = None) -> None:
+        network = load_network(config.network)
+        self.suite = suite or GlocalSuite.open(network, unlock(config.wallet))
+        hub = self.suite.hub(config.hub_id)
+        if hub.operator != self.suite.me:
+            raise ConfigError(f"wallet {config.wallet} ({self.suite.me}) does not operate hub {config.hub_id} "
+                              f"(operator {hub.operator})")
+        self.db = open_database(config.database)
+        printers = []
+        for printer in config.printers:
+            if printer.driver not in DRIVERS:
+                raise ConfigError(f"printer {printer.name}: unknown driver {printer.driver!r} ({', '.join(DRIVERS)})")
+            printers.append(Printer(DRIVERS[printer.driver](printer.name, printer.url, printer.key()),
+                                    printer.capabilities))
+        self.agent = HubAgent(self.suite, config.hub_id, AgentStore(self.db), DesignLibrary(config.design_dirs),
+                              printers, config.max_attempts, config.product_capabilities)
+        escrow = self.suite.deployment.address("OrderEscrow")
+        confirmations = network.confirmations if config.confirmations is None else config.confirmations
+        self.stream = EventStream(self.suite.w3, f"agent-hub-{config.hub_id}", [escrow], LogDecoder(suite_abis()),
+                                  self.db, self.agent.handle_events, start_block=self.suite.deployment.deploy_block,
+                                  confirmations=confirmations)
+        self.config = config
+        self.observability = None
+        if config.metrics_port is not None:
+            self.observability = AgentObservability(self._metrics, config.metrics_port)
+
+    def _metrics(self) -> dict[str, float]:
+        values: dict[str, float] = {k: v for k, v in asdict(self.agent.metrics).items() if isinstance(v, int)}
+        values["queue_depth"] = len(self.agent.store.jobs_in("queued"))
+        values["chain_lag_blocks"] = self.stream.stats.lag_blocks
+        return values
+
+    def run(self, stop: threading.Event) -> None:
+        if self.observability is not None:
+            self.observability.start()
+            log.info("agent metrics on http://127.0.0.1:%d/metrics", self.observability.port)
+        try:
+            self.agent.run(self.stream, stop, self.config.poll_interval_s)
+        finally:
+            if self.observability is not None:
+                self.observability.stop()
+            for printer in self.agent.printers.values():
+                printer.driver.close()
+            self.db.close()

@@ -1,0 +1,97 @@
+"""The agent's SQLite state: its orders and print jobs are also its outbox. Every external side effect
+(a transaction, an upload) is decided from these rows and checked against the outside world before it
+happens, so a kill -9 at any point and a restart never do it twice and never forget it."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS agent_order (
+    order_id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, quantity INTEGER NOT NULL,
+    state TEXT NOT NULL, reason TEXT, seen_block INTEGER NOT NULL, updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS agent_job (
+    order_id INTEGER NOT NULL, unit INTEGER NOT NULL, attempt INTEGER NOT NULL, printer TEXT,
+    state TEXT NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY (order_id, unit, attempt));
+"""
+
+# order states: new -> accepted -> shipped; new -> rejected; new -> closed (left Paid without us);
+# accepted -> failed (no attempts left: the buyer's refund claim settles it)
+# job states: queued -> submitting -> submitted -> succeeded | failed
+
+
+@dataclass(frozen=True)
+class Job:
+    order_id: int
+    unit: int
+    attempt: int
+    printer: str | None
+    state: str
+
+    @property
+    def name(self) -> str:
+        return f"glocal-{self.order_id}-{self.unit}-{self.attempt}.gcode"
+
+
+class AgentStore:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        db.executescript(SCHEMA)
+
+    def add_order(self, order_id: int, product_id: int, quantity: int, block: int) -> None:
+        self.db.execute("INSERT OR IGNORE INTO agent_order VALUES (?, ?, ?, 'new', NULL, ?, ?)",
+                        (order_id, product_id, quantity, block, time.time()))
+
+    def orders_in(self, state: str) -> list[tuple[int, int, int]]:
+        return [tuple(row) for row in self.db.execute(  # type: ignore[misc]
+            "SELECT order_id, product_id, quantity FROM agent_order WHERE state = ? ORDER BY order_id", (state,))]
+
+    def set_order(self, order_id: int, state: str, reason: str | None = None) -> None:
+        self.db.execute("UPDATE agent_order SET state = ?, reason = COALESCE(?, reason), updated_at = ? "
+                        "WHERE order_id = ?", (state, reason, time.time(), order_id))
+
+    def order_state(self, order_id: int) -> str | None:
+        row = self.db.execute("SELECT state FROM agent_order WHERE order_id = ?", (order_id,)).fetchone()
+        return row[0] if row else None
+
+    def accept_with_jobs(self, order_id: int, quantity: int) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        self.set_order(order_id, "accepted")
+        for unit in range(1, quantity + 1):
+            self.db.execute("INSERT OR IGNORE INTO agent_job VALUES (?, ?, 1, NULL, 'queued', ?)",
+                            (order_id, unit, time.time()))
+        self.db.execute("COMMIT")
+
+    def jobs_in(self, *states: str) -> list[Job]:
+        marks = ",".join("?" * len(states))
+        rows = self.db.execute(f"SELECT order_id, unit, attempt, printer, state FROM agent_job WHERE state IN ({marks}) "
+                               "ORDER BY order_id, unit, attempt", states)
+        return [Job(*row) for row in rows]
+
+    def set_job(self, job: Job, state: str, printer: str | None = None) -> None:
+        self.db.execute("UPDATE agent_job SET state = ?, printer = COALESCE(?, printer), updated_at = ? "
+                        "WHERE order_id = ? AND unit = ? AND attempt = ?",
+                        (state, printer, time.time(), job.order_id, job.unit, job.attempt))
+
+    def retry(self, job: Job) -> None:
+        self.db.execute("INSERT OR IGNORE INTO agent_job VALUES (?, ?, ?, NULL, 'queued', ?)",
+                        (job.order_id, job.unit, job.attempt + 1, time.time()))
+
+    def units_done(self, order_id: int) -> tuple[int, int]:
+        done = self.db.execute("SELECT COUNT(DISTINCT unit) FROM agent_job WHERE order_id = ? AND state = 'succeeded'",
+                               (order_id,)).fetchone()[0]
+        quantity = self.db.execute("SELECT quantity FROM agent_order WHERE order_id = ?", (order_id,)).fetchone()[0]
+        return int(done), int(quantity)
+
+    def busy_printers(self) -> set[str]:
+        rows = self.db.execute("SELECT printer FROM agent_job WHERE state IN ('submitting', 'submitted')")
+        return {row[0] for row in rows if row[0]}
+
+    def counts(self) -> dict[str, int]:
+        result: dict[str, int] = {}
+        for table in ("agent_order", "agent_job"):
+            for state, count in self.db.execute(f"SELECT state, COUNT(*) FROM {table} GROUP BY state"):
+                result[f"{table.removeprefix('agent_')}_{state}"] = int(count)
+        return result

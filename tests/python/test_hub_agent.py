@@ -1,0 +1,137 @@
+"""The hub agent against a real anvil, the deployed suite and real OctoPrint servers (virtual printers):
+an order printed and shipped, a design mismatch rejected and refunded, a queue over two printers, and a
+restart that neither reprints nor forgets."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from glocal_chain.agent.agent import HubAgent, Printer
+from glocal_chain.agent.designs import DesignLibrary
+from glocal_chain.agent.store import AgentStore
+from glocal_chain.chain.anvil import EphemeralNode
+from glocal_chain.chain.artifacts import suite_abis
+from glocal_chain.chain.connection import connect
+from glocal_chain.chain.dev_accounts import dev_account
+from glocal_chain.chain.networks import GasPolicy, NetworkConfig
+from glocal_chain.chain.transactions import Sender
+from glocal_chain.deploy.config import DeployConfig
+from glocal_chain.deploy.deployer import deploy_suite
+from glocal_chain.events.decode import LogDecoder
+from glocal_chain.events.store import open_database
+from glocal_chain.events.stream import EventStream
+from glocal_chain.printers.base import JobResult
+from glocal_chain.printers.octoprint import OctoPrintDriver
+from glocal_chain.printers.server import OctoPrintServer
+from glocal_chain.sdk import GlocalSuite, OrderStatus
+
+PART = Path(__file__).parent / "data" / "quick-part.gcode"
+UNIT = 1_100_000  # 1 gUSD + 10 % royalty
+
+
+@pytest.fixture(scope="module")
+def printers(tmp_path_factory):
+    base = tmp_path_factory.mktemp("printers")
+    with OctoPrintServer(base / "a") as first, OctoPrintServer(base / "b") as second:
+        yield [first, second]
+
+
+@pytest.fixture
+def world(tmp_path):
+    with EphemeralNode(gas_price=0) as node:
+        w3 = connect(NetworkConfig(name="a", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE))
+        deployment = deploy_suite(w3, Sender(w3, dev_account(0), gas_policy=GasPolicy.FREE), "a",
+                                  DeployConfig(payment_tokens=["test-token"]), directory=tmp_path,
+                                  allow_test_token=True).deployment
+
+        def suite(index: int) -> GlocalSuite:
+            return GlocalSuite(w3, deployment, Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE))
+
+        operator, designer, hub, buyer = suite(0), suite(4), suite(5), suite(7)
+        designs = tmp_path / "designs"
+        designs.mkdir()
+        shutil.copy(PART, designs / "part.gcode")
+        good = designer.register_product("0x" + hashlib.sha256(PART.read_bytes()).hexdigest(), "ipfs://part", 1_000)
+        unknown = designer.register_product("0x" + "ee" * 32, "ipfs://missing", 1_000)
+        hub_id = hub.register_hub("u4pruydq", 1, "").hub_id
+        operator.approve_hub(hub_id)
+        token = buyer.token("gUSD")
+        for product in (good, unknown):
+            hub.publish_offer(product.product_id, hub_id, token, 1_000_000, 24)
+        buyer.mint_test_tokens(buyer.me, 100 * UNIT)
+        buyer.approve_escrow(token, 100 * UNIT)
+        yield {"w3": w3, "deployment": deployment, "hub": hub, "buyer": buyer, "hub_id": hub_id,
+               "good": good.product_id, "unknown": unknown.product_id, "designs": designs, "db": tmp_path / "agent.db",
+               "token": token}
+
+
+def make_agent(world, servers) -> tuple[HubAgent, EventStream]:
+    db = open_database(world["db"])
+    drivers = [Printer(OctoPrintDriver(f"printer-{i}", s.url, s.api_key), 1) for i, s in enumerate(servers)]
+    agent = HubAgent(world["hub"], world["hub_id"], AgentStore(db), DesignLibrary([world["designs"]]), drivers)
+    stream = EventStream(world["w3"], "agent", [world["deployment"].address("OrderEscrow")], LogDecoder(suite_abis()),
+                         db, agent.handle_events, start_block=world["deployment"].deploy_block)
+    return agent, stream
+
+
+def drive(agent: HubAgent, stream: EventStream, done, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        assert time.monotonic() < deadline, agent.store.counts()
+        stream.poll()
+        agent.tick()
+        time.sleep(0.1)
+
+
+def test_agent_prints_and_ships_order_if_design_matches(world, printers):
+    agent, stream = make_agent(world, printers[:1])
+    order = world["buyer"].place_order(world["good"], world["hub_id"], 2, 2 * UNIT)
+    drive(agent, stream, lambda: world["buyer"].order(order.order_id).status is OrderStatus.SHIPPED)
+    driver = agent.printers["printer-0"].driver
+    for unit in (1, 2):
+        assert driver.job_result(f"glocal-{order.order_id}-{unit}-1.gcode") is JobResult.SUCCEEDED
+    assert agent.metrics.jobs_started == agent.metrics.jobs_finished == 2
+    assert agent.store.order_state(order.order_id) == "shipped"
+
+
+def test_agent_rejects_and_refunds_if_design_hash_has_no_matching_file(world, printers):
+    agent, stream = make_agent(world, printers[:1])
+    order = world["buyer"].place_order(world["unknown"], world["hub_id"], 1, UNIT)
+    drive(agent, stream, lambda: world["buyer"].order(order.order_id).status is OrderStatus.REFUNDED)
+    assert world["buyer"].owed(world["buyer"].me, world["token"]) == UNIT
+    history = world["buyer"].order_history(order.order_id)
+    assert history[-1]["event"] == "OrderRefunded" and "no design file matching" in history[-1]["args"]["note"]
+    assert agent.metrics.jobs_started == 0
+
+
+def test_agent_queues_five_orders_over_two_printers_if_all_busy(world, printers):
+    agent, stream = make_agent(world, printers)
+    orders = [world["buyer"].place_order(world["good"], world["hub_id"], 1, UNIT).order_id for _ in range(5)]
+    used: set[str] = set()
+    deadline = time.monotonic() + 120
+    while not all(world["buyer"].order(o).status is OrderStatus.SHIPPED for o in orders):
+        assert time.monotonic() < deadline, agent.store.counts()
+        stream.poll()
+        agent.tick()
+        running = agent.store.jobs_in("submitting", "submitted")
+        assert len(running) <= 2  # never more jobs at once than printers
+        used |= {job.printer for job in running}
+        time.sleep(0.1)
+    assert used == {"printer-0", "printer-1"}
+    assert agent.metrics.jobs_started == 5
+
+
+def test_agent_neither_reprints_nor_forgets_if_restarted_mid_order(world, printers):
+    agent, stream = make_agent(world, printers[:1])
+    order = world["buyer"].place_order(world["good"], world["hub_id"], 1, UNIT)
+    drive(agent, stream, lambda: agent.metrics.jobs_started == 1)
+    # a "crash": a new agent on the same database while the job prints
+    agent, stream = make_agent(world, printers[:1])
+    drive(agent, stream, lambda: world["buyer"].order(order.order_id).status is OrderStatus.SHIPPED)
+    assert agent.metrics.jobs_started == 0  # the restarted agent found the job on the printer
+    assert agent.printers["printer-0"].driver.job_result(f"glocal-{order.order_id}-1-2.gcode") is JobResult.UNKNOWN
