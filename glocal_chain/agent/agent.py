@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -48,7 +49,7 @@ class AgentMetrics:
 class HubAgent:
     def __init__(self, suite: GlocalSuite, hub_id: int, store: AgentStore, designs: DesignLibrary,
                  printers: list[Printer], max_attempts: int = 3,
-                 product_capabilities: dict[int, int] | None = None) -> None:
+                 product_capabilities: dict[int, int] | None = None, printer_timeout_s: float = 300.0) -> None:
         self.suite = suite
         self.hub_id = hub_id
         self.store = store
@@ -56,14 +57,22 @@ class HubAgent:
         self.printers = {p.driver.name: p for p in printers}
         self.max_attempts = max_attempts
         self.product_capabilities = product_capabilities or {}
+        self.printer_timeout_s = printer_timeout_s
         self.metrics = AgentMetrics()
+        self._down_since: dict[str, float] = {}
+
+    def on_reorg(self, fork_block: int) -> None:
+        """The chain reorganised: transactions of ours may have been dropped, so re-read the nonce."""
+        if self.suite.sender is not None:
+            self.suite.sender.reset_nonce()
+        log.warning("chain reorganised back to block %d", fork_block)
 
     # ------------------------------------------------------------------ event handler (inside the stream's transaction)
     def handle_events(self, events: list[ChainEvent], db: object) -> None:
         for event in events:
             if event.name == "OrderPlaced" and event.args["hubId"] == self.hub_id:
                 self.store.add_order(event.args["orderId"], event.args["productId"], event.args["quantity"],
-                                     event.block_number)
+                                     event.block_number, event.tx_hash)
                 self.metrics.orders_seen += 1
 
     # ------------------------------------------------------------------ one pass over the work
@@ -118,7 +127,8 @@ class HubAgent:
                 self._resolve_submitting(job)
                 continue
             order_product = self._order_product(job.order_id)
-            for printer in self._fitting(order_product):
+            failed_on = self.store.printers_failed(job)
+            for printer in sorted(self._fitting(order_product), key=lambda p: p.driver.name in failed_on):
                 name = printer.driver.name
                 if name in busy or not self._idle(printer):
                     continue
@@ -147,9 +157,14 @@ class HubAgent:
                 continue
             try:
                 result = printer.driver.job_result(job.name)
+                self._down_since.pop(printer.driver.name, None)
             except PrinterUnavailable as exc:
-                log.warning("%s", exc.message)
-                continue
+                down_since = self._down_since.setdefault(printer.driver.name, time.monotonic())
+                if time.monotonic() - down_since < self.printer_timeout_s:
+                    log.warning("%s", exc.message)
+                    continue
+                log.warning("%s for %.0f s: job %s counts as failed", exc.message, self.printer_timeout_s, job.name)
+                result = JobResult.FAILED
             if result is JobResult.SUCCEEDED:
                 self.store.set_job(job, "succeeded")
                 self.metrics.jobs_finished += 1
@@ -167,7 +182,14 @@ class HubAgent:
             done, quantity = self.store.units_done(order_id)
             if done < quantity:
                 continue
-            status = self.suite.order(order_id).status
+            try:
+                status = self.suite.order(order_id).status
+            except ContractRevert as exc:
+                if exc.error_name != "OrderNotFound":
+                    raise
+                self.store.set_order(order_id, "closed", "order no longer on chain (reorganised away)")
+                log.warning("order %d vanished in a reorganisation; not shipped", order_id)
+                continue
             if status is OrderStatus.ACCEPTED:
                 self.suite.ship(order_id, f"PICKUP-{self.hub_id}-{order_id}")
             if status in (OrderStatus.ACCEPTED, OrderStatus.SHIPPED):

@@ -38,6 +38,7 @@ class AgentConfig(BaseModel):
     printers: list[PrinterConfig] = Field(min_length=1)
     confirmations: int | None = Field(default=None, ge=0)
     max_attempts: int = Field(default=3, ge=1)
+    printer_timeout_s: float = Field(default=300.0, gt=0)
     poll_interval_s: float = Field(default=0.5, gt=0)
     metrics_port: int | None = 0
     product_capabilities: dict[int, int] = Field(default_factory=dict)

@@ -41,12 +41,12 @@ class AgentRunner:
             printers.append(Printer(DRIVERS[printer.driver](printer.name, printer.url, printer.key()),
                                     printer.capabilities))
         self.agent = HubAgent(self.suite, config.hub_id, AgentStore(self.db), DesignLibrary(config.design_dirs),
-                              printers, config.max_attempts, config.product_capabilities)
+                              printers, config.max_attempts, config.product_capabilities, config.printer_timeout_s)
         escrow = self.suite.deployment.address("OrderEscrow")
         confirmations = network.confirmations if config.confirmations is None else config.confirmations
         self.stream = EventStream(self.suite.w3, f"agent-hub-{config.hub_id}", [escrow], LogDecoder(suite_abis()),
                                   self.db, self.agent.handle_events, start_block=self.suite.deployment.deploy_block,
-                                  confirmations=confirmations)
+                                  confirmations=confirmations, on_reorg=self.agent.on_reorg)
         self.config = config
         self.observability = None
         if config.metrics_port is not None:

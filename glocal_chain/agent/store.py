@@ -11,7 +11,8 @@ from dataclasses import dataclass
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS agent_order (
     order_id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, quantity INTEGER NOT NULL,
-    state TEXT NOT NULL, reason TEXT, seen_block INTEGER NOT NULL, updated_at REAL NOT NULL);
+    state TEXT NOT NULL, reason TEXT, seen_block INTEGER NOT NULL, updated_at REAL NOT NULL,
+    placed_tx TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS agent_job (
     order_id INTEGER NOT NULL, unit INTEGER NOT NULL, attempt INTEGER NOT NULL, printer TEXT,
     state TEXT NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY (order_id, unit, attempt));
@@ -29,10 +30,12 @@ class Job:
     attempt: int
     printer: str | None
     state: str
+    placed_tx: str
 
     @property
     def name(self) -> str:
-        return f"glocal-{self.order_id}-{self.unit}-{self.attempt}.gcode"
+        """Unique per order *placement*: after a reorganisation an order id can come back as another order."""
+        return f"glocal-{self.order_id}-{self.placed_tx[2:10]}-{self.unit}-{self.attempt}.gcode"
 
 
 class AgentStore:
@@ -40,9 +43,19 @@ class AgentStore:
         self.db = db
         db.executescript(SCHEMA)
 
-    def add_order(self, order_id: int, product_id: int, quantity: int, block: int) -> None:
-        self.db.execute("INSERT OR IGNORE INTO agent_order VALUES (?, ?, ?, 'new', NULL, ?, ?)",
-                        (order_id, product_id, quantity, block, time.time()))
+    def add_order(self, order_id: int, product_id: int, quantity: int, block: int, placed_tx: str) -> None:
+        """Records a new order. The same id from another placement (the first was reorganised away) replaces
+        it: the old one's jobs are dropped, since that order no longer exists."""
+        row = self.db.execute("SELECT placed_tx, state FROM agent_order WHERE order_id = ?", (order_id,)).fetchone()
+        if row is not None and row[0] == placed_tx:
+            if row[1] == "closed":  # the same placement is back on the new branch: work on it again
+                self.set_order(order_id, "new")
+            return
+        if row is not None:
+            self.db.execute("DELETE FROM agent_job WHERE order_id = ?", (order_id,))
+            self.db.execute("DELETE FROM agent_order WHERE order_id = ?", (order_id,))
+        self.db.execute("INSERT INTO agent_order VALUES (?, ?, ?, 'new', NULL, ?, ?, ?)",
+                        (order_id, product_id, quantity, block, time.time(), placed_tx))
 
     def orders_in(self, state: str) -> list[tuple[int, int, int]]:
         return [tuple(row) for row in self.db.execute(  # type: ignore[misc]
@@ -66,8 +79,9 @@ class AgentStore:
 
     def jobs_in(self, *states: str) -> list[Job]:
         marks = ",".join("?" * len(states))
-        rows = self.db.execute(f"SELECT order_id, unit, attempt, printer, state FROM agent_job WHERE state IN ({marks}) "
-                               "ORDER BY order_id, unit, attempt", states)
+        rows = self.db.execute(f"SELECT j.order_id, j.unit, j.attempt, j.printer, j.state, o.placed_tx "
+                               f"FROM agent_job j JOIN agent_order o USING (order_id) WHERE j.state IN ({marks}) "
+                               "ORDER BY j.order_id, j.unit, j.attempt", states)
         return [Job(*row) for row in rows]
 
     def set_job(self, job: Job, state: str, printer: str | None = None) -> None:
@@ -78,6 +92,11 @@ class AgentStore:
     def retry(self, job: Job) -> None:
         self.db.execute("INSERT OR IGNORE INTO agent_job VALUES (?, ?, ?, NULL, 'queued', ?)",
                         (job.order_id, job.unit, job.attempt + 1, time.time()))
+
+    def printers_failed(self, job: Job) -> set[str]:
+        rows = self.db.execute("SELECT printer FROM agent_job WHERE order_id = ? AND unit = ? AND state = 'failed'",
+                               (job.order_id, job.unit))
+        return {row[0] for row in rows if row[0]}
 
     def units_done(self, order_id: int) -> tuple[int, int]:
         done = self.db.execute("SELECT COUNT(DISTINCT unit) FROM agent_job WHERE order_id = ? AND state = 'succeeded'",

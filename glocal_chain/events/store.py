@@ -57,6 +57,10 @@ class StreamStore:
     def prune_blocks_before(self, number: int) -> None:
         self.db.execute("DELETE FROM stream_block WHERE stream = ? AND block_number < ?", (self.stream, number))
 
+    def forget_handled_after(self, number: int) -> None:
+        """Un-handles events of blocks a reorganisation replaced: if they come back, they are new again."""
+        self.db.execute("DELETE FROM stream_handled WHERE stream = ? AND block_number > ?", (self.stream, number))
+
     def mark_handled(self, key: str, block_number: int) -> bool:
         """False when the event was handled before (the insert is ignored)."""
         cursor = self.db.execute("INSERT OR IGNORE INTO stream_handled VALUES (?, ?, ?)",

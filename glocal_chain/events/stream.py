@@ -7,8 +7,10 @@
   mismatch the stream walks back through the hashes it kept to the fork and rewinds there;
 - exactly once: each batch's events, the handler's own writes and the new checkpoint are committed in
   one SQLite transaction, and events already handled (by key) are never handed over again, across
-  restarts and re-scans after a reorganisation. Handlers must therefore only write to the database they
-  are given (an outbox); side effects happen elsewhere, from that outbox.
+  restarts and failures. Handlers must therefore only write to the database they are given (an outbox);
+  side effects happen elsewhere, from that outbox. A reorganisation un-handles the events of the blocks
+  it replaced: an event included again on the new branch is handed over once more (handlers are
+  idempotent per domain key), one that vanished is reported through `on_reorg`.
 """
 
 from __future__ import annotations
@@ -188,6 +190,7 @@ class EventStream:
         fork_hash = self._chain_hash(fork) if fork >= 0 else "0x"
         self.db.execute("BEGIN IMMEDIATE")
         self.store.forget_blocks_after(fork)
+        self.store.forget_handled_after(fork)
         if fork >= self.start_block:
             self.store.set_checkpoint(fork, fork_hash or "0x")
         else:

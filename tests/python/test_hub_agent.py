@@ -70,12 +70,15 @@ def world(tmp_path):
                "token": token}
 
 
-def make_agent(world, servers) -> tuple[HubAgent, EventStream]:
+def make_agent(world, servers, confirmations: int = 0, **options) -> tuple[HubAgent, EventStream]:
     db = open_database(world["db"])
-    drivers = [Printer(OctoPrintDriver(f"printer-{i}", s.url, s.api_key), 1) for i, s in enumerate(servers)]
-    agent = HubAgent(world["hub"], world["hub_id"], AgentStore(db), DesignLibrary([world["designs"]]), drivers)
+    drivers = [Printer(OctoPrintDriver(f"printer-{i}", s.url, s.api_key, timeout_s=2), 1)
+               for i, s in enumerate(servers)]
+    agent = HubAgent(world["hub"], world["hub_id"], AgentStore(db), DesignLibrary([world["designs"]]), drivers,
+                     **options)
     stream = EventStream(world["w3"], "agent", [world["deployment"].address("OrderEscrow")], LogDecoder(suite_abis()),
-                         db, agent.handle_events, start_block=world["deployment"].deploy_block)
+                         db, agent.handle_events, start_block=world["deployment"].deploy_block,
+                         confirmations=confirmations, on_reorg=agent.on_reorg)
     return agent, stream
 
 
@@ -93,8 +96,10 @@ def test_agent_prints_and_ships_order_if_design_matches(world, printers):
     order = world["buyer"].place_order(world["good"], world["hub_id"], 2, 2 * UNIT)
     drive(agent, stream, lambda: world["buyer"].order(order.order_id).status is OrderStatus.SHIPPED)
     driver = agent.printers["printer-0"].driver
-    for unit in (1, 2):
-        assert driver.job_result(f"glocal-{order.order_id}-{unit}-1.gcode") is JobResult.SUCCEEDED
+    jobs = agent.store.jobs_in("succeeded")
+    assert [(job.order_id, job.unit) for job in jobs] == [(order.order_id, 1), (order.order_id, 2)]
+    for job in jobs:
+        assert job.name.startswith(f"glocal-{order.order_id}-") and driver.job_result(job.name) is JobResult.SUCCEEDED
     assert agent.metrics.jobs_started == agent.metrics.jobs_finished == 2
     assert agent.store.order_state(order.order_id) == "shipped"
 
@@ -134,4 +139,48 @@ def test_agent_neither_reprints_nor_forgets_if_restarted_mid_order(world, printe
     agent, stream = make_agent(world, printers[:1])
     drive(agent, stream, lambda: world["buyer"].order(order.order_id).status is OrderStatus.SHIPPED)
     assert agent.metrics.jobs_started == 0  # the restarted agent found the job on the printer
-    assert agent.printers["printer-0"].driver.job_result(f"glocal-{order.order_id}-1-2.gcode") is JobResult.UNKNOWN
+    assert [job.attempt for job in agent.store.jobs_in("succeeded", "failed", "queued")] == [1]
+
+
+def test_agent_moves_jobs_to_another_printer_if_one_goes_down_mid_queue(world, printers, tmp_path):
+    with OctoPrintServer(tmp_path / "flaky") as flaky:
+        agent, stream = make_agent(world, [printers[0], flaky], printer_timeout_s=3)
+        orders = [world["buyer"].place_order(world["good"], world["hub_id"], 1, UNIT).order_id for _ in range(5)]
+        drive(agent, stream, lambda: any(j.printer == "printer-1" for j in agent.store.jobs_in("submitted")))
+        flaky.stop()  # the printer's controller dies with a job on it
+        drive(agent, stream, lambda: all(world["buyer"].order(o).status is OrderStatus.SHIPPED for o in orders), 180)
+    assert agent.metrics.retries >= 1 and agent.metrics.jobs_failed >= 1
+    assert agent.metrics.jobs_finished == 5
+
+
+def test_agent_closes_order_if_reorg_removes_it_at_depth_zero(world, printers):
+    agent, stream = make_agent(world, printers[:1])
+    w3 = world["w3"]
+    before = w3.eth.block_number
+    order = world["buyer"].place_order(world["good"], world["hub_id"], 1, UNIT)
+    drive(agent, stream, lambda: agent.metrics.jobs_started == 1)  # accepted and printing
+    w3.provider.make_request("anvil_reorg", [w3.eth.block_number - before, []])  # place and accept vanish
+    world["buyer"].sender.reset_nonce()
+    drive(agent, stream, lambda: agent.store.order_state(order.order_id) == "closed", 60)
+    assert stream.stats.reorgs == 1
+    assert world["deployment"] and world["buyer"].escrow.functions.orderCount().call() == 0
+    # the agent still transacts after the reorganisation (its nonce was re-read)
+    again = world["buyer"].place_order(world["good"], world["hub_id"], 1, UNIT)
+    drive(agent, stream, lambda: world["buyer"].order(again.order_id).status is OrderStatus.SHIPPED)
+
+
+def test_agent_never_sees_order_if_reorg_removes_it_within_depth_two(world, printers):
+    agent, stream = make_agent(world, printers[:1], confirmations=2)
+    w3 = world["w3"]
+    world["buyer"].place_order(world["good"], world["hub_id"], 1, UNIT)
+    stream.poll()
+    agent.tick()
+    w3.provider.make_request("anvil_reorg", [1, []])
+    world["buyer"].sender.reset_nonce()
+    for _ in range(3):
+        w3.provider.make_request("evm_mine", [])
+    for _ in range(5):
+        stream.poll()
+        agent.tick()
+    assert agent.metrics.orders_seen == 0 and agent.metrics.jobs_started == 0
+    assert stream.stats.reorgs == 0
