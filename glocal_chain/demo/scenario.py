@@ -1,17 +1,28 @@
 """The demo scenario: every role acts through the SDK (the code the CLI runs) on a fresh local anvil.
 
-This version covers the on-chain mission: consortium set-up, a designer's product, two hubs, local-first
-search, escrowed orders delivered / disputed / cancelled, payouts, reputation. The hub agent printing on
-OctoPrint, the oracle service and the API join as they land (see README "What is here today").
+The near hub runs the real hub agent, printing on a real OctoPrint server with its virtual printer. The
+oracle confirms with its wallet directly; the oracle service and the API join as they land.
 """
 
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+from glocal_chain.agent.agent import HubAgent, Printer
+from glocal_chain.agent.designs import DesignLibrary
+from glocal_chain.agent.store import AgentStore
+from glocal_chain.chain.artifacts import suite_abis
+from glocal_chain.events.decode import LogDecoder
+from glocal_chain.events.store import open_database
+from glocal_chain.events.stream import EventStream
+from glocal_chain.printers.octoprint import OctoPrintDriver
+from glocal_chain.printers.server import OctoPrintServer
+from glocal_chain.sdk.models import OrderStatus
 
 from glocal_chain.chain.anvil import EphemeralNode
 from glocal_chain.chain.connection import connect
@@ -25,6 +36,7 @@ from glocal_chain.toolchain.settings import project_root
 
 DESIGN_FILE = project_root() / "examples" / "calibration-cube.gcode"
 BUYER_GEOHASH = "u4pruydr"
+PRINT_TIMEOUT_S = 180
 ACTORS = {"operator": 0, "oracle": 1, "arbiter": 2, "community fund": 3, "designer": 4, "fablab (near)": 5,
           "library (far)": 6, "buyer": 7}
 
@@ -37,8 +49,10 @@ class DemoResult:
 
 def run(say: Callable[[str], None]) -> DemoResult:
     started = time.monotonic()
-    with EphemeralNode(chain_id=LOCAL_CHAIN_ID, gas_price=0) as node, tempfile.TemporaryDirectory() as tmp:
-        say(f"[1/8] local chain: anvil at {node.url} (free gas, cancun)")
+    with EphemeralNode(chain_id=LOCAL_CHAIN_ID, gas_price=0) as node, tempfile.TemporaryDirectory() as tmp, \
+            OctoPrintServer(Path(tmp) / "octoprint") as octoprint:
+        say(f"[1/8] local chain: anvil at {node.url} (free gas, cancun); OctoPrint with a virtual printer at "
+            f"{octoprint.url}")
         network = NetworkConfig(name="local", rpc_urls=[node.url], chain_id=LOCAL_CHAIN_ID, gas_policy=GasPolicy.FREE,
                                 local=True)
         w3 = connect(network)
@@ -74,24 +88,39 @@ def run(say: Callable[[str], None]) -> DemoResult:
         say(f"[5/8] buyer at {BUYER_GEOHASH} searches: " + ", ".join(
             f"hub {r.hub.hub_id} {r.distance_km:.1f} km" for r in ranked) + f" -> hub {chosen}")
 
-        buyer, hub_op = as_["buyer"], as_["fablab (near)"]
-        first = buyer.place_order(product.product_id, chosen, 1, 15_000_000)
-        hub_op.accept(first.order_id)
-        hub_op.ship(first.order_id, "PARCEL-0001")
-        as_["oracle"].confirm_delivery(first.order_id)
-        buyer.rate(first.order_id, 5)
-        say(f"[6/8] order {first.order_id}: escrowed (permit), accepted, shipped, delivery confirmed by the "
-            f"oracle, paid out, rated 5")
+        buyer = as_["buyer"]
+        driver = OctoPrintDriver("virtual-mk4", octoprint.url, octoprint.api_key)
+        db = open_database(Path(tmp) / "agent.db")
+        agent = HubAgent(as_["fablab (near)"], near.hub_id, AgentStore(db), DesignLibrary([DESIGN_FILE.parent]),
+                         [Printer(driver, 1)])
+        stream = EventStream(w3, "demo-agent", [deployment.address("OrderEscrow")], LogDecoder(suite_abis()), db,
+                             agent.handle_events, start_block=deployment.deploy_block, on_reorg=agent.on_reorg)
+        stop = threading.Event()
+        agent_thread = threading.Thread(target=agent.run, args=(stream, stop, 0.2), name="hub-agent", daemon=True)
+        agent_thread.start()
+        try:
+            first = buyer.place_order(product.product_id, chosen, 1, 15_000_000)
+            say(f"[6/8] order {first.order_id} escrowed (EIP-2612 permit); the hub agent verifies the design, "
+                f"accepts and prints:")
+            _await_shipped(say, buyer, driver, first.order_id)
+            as_["oracle"].confirm_delivery(first.order_id)
+            buyer.rate(first.order_id, 5)
+            say(f"      order {first.order_id}: delivery confirmed by the oracle, paid out, rated 5")
 
-        second = buyer.place_order(product.product_id, chosen, 2, 30_000_000)
-        hub_op.accept(second.order_id)
-        hub_op.ship(second.order_id, "PARCEL-0002")
-        buyer.dispute(second.order_id, "one of two parts arrived cracked")
+            second = buyer.place_order(product.product_id, chosen, 1, 15_000_000)
+            say(f"[7/8] order {second.order_id} printed by the agent too, then disputed:")
+            _await_shipped(say, buyer, driver, second.order_id)
+        finally:
+            stop.set()
+            agent_thread.join(30)
+            driver.close()
+            db.close()
+        buyer.dispute(second.order_id, "the part arrived cracked")
         as_["arbiter"].resolve(second.order_id, 5_000)
-        third = buyer.place_order(product.product_id, chosen, 1, 15_000_000)
+        third = buyer.place_order(product.product_id, far.hub_id, 1, 15_000_000)
         buyer.cancel(third.order_id)
-        say(f"[7/8] order {second.order_id}: disputed, arbiter refunds half; order {third.order_id}: cancelled, "
-            f"refunded")
+        say(f"      order {second.order_id}: the arbiter refunds half; order {third.order_id} (far hub): cancelled "
+            f"before acceptance, refunded")
 
         for name in watched:
             if as_[name].owed(as_[name].me, gusd):
@@ -103,6 +132,21 @@ def run(say: Callable[[str], None]) -> DemoResult:
         say(f"\nescrow holds {format_units(escrow_left, 6)} gUSD after every order ended")
     return DemoResult(round(time.monotonic() - started, 1),
                       {"delivered": first.order_id, "resolved": second.order_id, "cancelled": third.order_id})
+
+
+def _await_shipped(say: Callable[[str], None], buyer: GlocalSuite, driver: OctoPrintDriver, order_id: int) -> None:
+    deadline = time.monotonic() + PRINT_TIMEOUT_S
+    last_report = 0.0
+    while buyer.order(order_id).status is not OrderStatus.SHIPPED:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"order {order_id} was not printed and shipped within {PRINT_TIMEOUT_S} s")
+        if time.monotonic() - last_report > 5:
+            status = driver.status()
+            progress = f" {status.progress_pct:.0f} %" if status.progress_pct is not None else ""
+            say(f"      printer: {status.state.value} {status.job_name or ''}{progress}")
+            last_report = time.monotonic()
+        time.sleep(0.2)
+    say(f"      order {order_id}: printed and marked shipped on chain by the agent")
 
 
 def _summary(say: Callable[[str], None], as_: dict[str, GlocalSuite], before: dict[str, int],

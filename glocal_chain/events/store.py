@@ -18,9 +18,10 @@ CREATE TABLE IF NOT EXISTS stream_handled (
 
 
 def open_database(path: Path) -> sqlite3.Connection:
-    """A connection in WAL mode with the stream tables; one per thread."""
+    """A connection in WAL mode with the stream tables. It may be handed to another thread (a service
+    started from the main thread), but only one thread may use it at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.executescript(SCHEMA)

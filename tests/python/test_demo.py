@@ -17,3 +17,4 @@ def test_demo_ends_every_order_and_conserves_money_if_run_twice():
         assert len(changes) == 4 and abs(sum(changes)) < 1e-9  # what the buyer paid, the others received
         assert "order 1 (delivered): OrderPlaced -> OrderAccepted -> OrderShipped -> DeliveryConfirmed" in text
         assert "order 3 (refunded): OrderPlaced -> OrderRefunded" in text
+        assert text.count("printed and marked shipped on chain by the agent") == 2  # by the real agent

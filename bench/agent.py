@@ -1,0 +1,212 @@
+"""Hub agent and event stream figures (`make bench` -> bench/results/agent.json).
+
+- dispatch_latency_ms: from the moment the block holding a paid order appears (anvil, 1 s block time,
+  confirmations 0) to OctoPrint accepting the job's upload; the agent first waits for its `accept` to be
+  mined (no printer starts an order the chain does not hold as accepted).
+- backfill_events_per_s: the event stream catching up over 100,000 suite events (publishOffer calls).
+- orders_per_s: orders the agent takes from paid to shipped per second with the printer upload excluded
+  (an instant in-process printer: the chain, the store and the agent's logic are what is measured).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from glocal_chain.agent.agent import HubAgent, Printer
+from glocal_chain.agent.designs import DesignLibrary
+from glocal_chain.agent.store import AgentStore
+from glocal_chain.chain.anvil import EphemeralNode
+from glocal_chain.chain.artifacts import suite_abis
+from glocal_chain.chain.connection import connect
+from glocal_chain.chain.dev_accounts import dev_account
+from glocal_chain.chain.networks import GasPolicy, NetworkConfig
+from glocal_chain.chain.transactions import Sender
+from glocal_chain.deploy.config import DeployConfig
+from glocal_chain.deploy.deployer import deploy_suite
+from glocal_chain.events.decode import LogDecoder
+from glocal_chain.events.store import open_database
+from glocal_chain.events.stream import EventStream
+from glocal_chain.printers.base import JobResult, PrinterState, PrinterStatus
+from glocal_chain.printers.octoprint import OctoPrintDriver
+from glocal_chain.printers.server import OctoPrintServer
+from glocal_chain.sdk import GlocalSuite, OrderStatus
+from glocal_chain.toolchain.settings import project_root
+
+PART = project_root() / "tests" / "python" / "data" / "quick-part.gcode"
+LATENCY_ORDERS = 15
+BACKFILL_EVENTS = 100_000
+THROUGHPUT_ORDERS = 200
+UNIT = 1_100_000
+
+
+class InstantPrinter:
+    """Benchmark-only printer: every job succeeds the moment it is submitted (upload excluded)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._done: set[str] = set()
+
+    def status(self) -> PrinterStatus:
+        return PrinterStatus(PrinterState.IDLE)
+
+    def submit(self, job_name: str, gcode: bytes) -> None:
+        self._done.add(job_name)
+
+    def job_result(self, job_name: str) -> JobResult:
+        return JobResult.SUCCEEDED if job_name in self._done else JobResult.UNKNOWN
+
+    def cancel(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def _world(node: EphemeralNode, tmp: Path) -> dict[str, Any]:
+    w3 = connect(NetworkConfig(name="bench", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE))
+    deployment = deploy_suite(w3, Sender(w3, dev_account(0), gas_policy=GasPolicy.FREE), "bench",
+                              DeployConfig(payment_tokens=["test-token"]), directory=tmp, allow_test_token=True).deployment
+
+    def suite(index: int) -> GlocalSuite:
+        return GlocalSuite(w3, deployment, Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE))
+
+    operator, designer, hub, buyer = suite(0), suite(4), suite(5), suite(7)
+    product = designer.register_product("0x" + hashlib.sha256(PART.read_bytes()).hexdigest(), "ipfs://p", 1_000)
+    hub_id = hub.register_hub("u4pruydq", 1, "").hub_id
+    operator.approve_hub(hub_id)
+    token = buyer.token("gUSD")
+    hub.publish_offer(product.product_id, hub_id, token, 1_000_000, 24)
+    buyer.mint_test_tokens(buyer.me, 1_000 * UNIT)
+    buyer.approve_escrow(token, 1_000 * UNIT)
+    designs = tmp / "designs"
+    designs.mkdir(exist_ok=True)
+    shutil.copy(PART, designs / "part.gcode")
+    return {"w3": w3, "deployment": deployment, "hub": hub, "buyer": buyer, "hub_id": hub_id,
+            "product": product.product_id, "designs": designs}
+
+
+def _agent(world: dict[str, Any], db: sqlite3.Connection, printer: Any) -> tuple[HubAgent, EventStream]:
+    agent = HubAgent(world["hub"], world["hub_id"], AgentStore(db), DesignLibrary([world["designs"]]),
+                     [Printer(printer, 1)])
+    stream = EventStream(world["w3"], "bench", [world["deployment"].address("OrderEscrow")], LogDecoder(suite_abis()),
+                         db, agent.handle_events, start_block=world["deployment"].deploy_block, on_reorg=agent.on_reorg)
+    return agent, stream
+
+
+def dispatch_latency() -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp_name, EphemeralNode(gas_price=0, block_time=1) as node, \
+            OctoPrintServer(Path(tmp_name) / "octoprint") as server:
+        tmp = Path(tmp_name)
+        world = _world(node, tmp)
+        driver = OctoPrintDriver("bench", server.url, server.api_key)
+        agent, stream = _agent(world, open_database(tmp / "agent.db"), driver)
+        block_seen: dict[int, float] = {}
+        dispatched: dict[int, float] = {}
+        agent.metrics.dispatch_callbacks.append(lambda order_id: dispatched.setdefault(order_id, time.monotonic()))
+        stop = threading.Event()
+
+        def watch_blocks() -> None:  # when each block first becomes visible over RPC
+            client = httpx.Client(timeout=5)
+            while not stop.is_set():
+                number = int(client.post(node.url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber",
+                                                         "params": []}).json()["result"], 16)
+                block_seen.setdefault(number, time.monotonic())
+                time.sleep(0.005)
+
+        watcher = threading.Thread(target=watch_blocks, daemon=True)
+        runner = threading.Thread(target=agent.run, args=(stream, stop, 0.05), daemon=True)
+        watcher.start()
+        runner.start()
+        latencies = []
+        try:
+            for _ in range(LATENCY_ORDERS):
+                order = world["buyer"].place_order(world["product"], world["hub_id"], 1, UNIT)
+                block = world["w3"].eth.get_transaction_receipt(
+                    world["buyer"].order_history(order.order_id)[0]["transaction"])["blockNumber"]
+                deadline = time.monotonic() + 60
+                while world["buyer"].order(order.order_id).status is not OrderStatus.SHIPPED:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"order {order.order_id} not shipped in 60 s")
+                    time.sleep(0.05)
+                latencies.append(1000 * (dispatched[order.order_id] - block_seen[block]))
+        finally:
+            stop.set()
+            runner.join(10)
+            watcher.join(5)
+        quantiles = statistics.quantiles(latencies, n=20)
+        return {"dispatch_latency_ms_p50": round(statistics.median(latencies), 1),
+                "dispatch_latency_ms_p95": round(quantiles[18], 1),
+                "dispatch_latency_ms_max": round(max(latencies), 1), "dispatch_orders": len(latencies)}
+
+
+def backfill() -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp_name, EphemeralNode(gas_price=0) as node:
+        tmp = Path(tmp_name)
+        world = _world(node, tmp)
+        w3 = world["w3"]
+        products = world["hub"].products
+        hub_address = dev_account(5).address
+        call = products.functions.publishOffer(world["product"], world["hub_id"], world["buyer"].token("gUSD"),
+                                               1_000_000, 24)
+        data = call._encode_transaction_data()
+        nonce = w3.eth.get_transaction_count(hub_address)
+        client = httpx.Client(timeout=120)
+        client.post(node.url, json={"jsonrpc": "2.0", "id": 1, "method": "evm_setAutomine", "params": [False]})
+        batch = 2_000
+        for start in range(0, BACKFILL_EVENTS, batch):
+            requests = [{"jsonrpc": "2.0", "id": i, "method": "eth_sendTransaction",
+                         "params": [{"from": hub_address, "to": products.address, "data": data, "gas": hex(60_000),
+                                     "gasPrice": "0x0", "nonce": hex(nonce + start + i)}]}
+                        for i in range(min(batch, BACKFILL_EVENTS - start))]
+            answers = client.post(node.url, json=requests).json()
+            assert all("result" in answer for answer in answers), answers[:1]
+            client.post(node.url, json={"jsonrpc": "2.0", "id": 1, "method": "evm_mine", "params": []})
+        client.post(node.url, json={"jsonrpc": "2.0", "id": 1, "method": "evm_setAutomine", "params": [True]})
+        counted = [0]
+
+        def count(events: list[Any], db: sqlite3.Connection) -> None:
+            counted[0] += len(events)
+
+        stream = EventStream(w3, "backfill", list(world["deployment"].contracts[n].address
+                                                  for n in ("HubRegistry", "ProductRegistry", "OrderEscrow")),
+                             LogDecoder(suite_abis()), open_database(tmp / "stream.db"), count,
+                             start_block=world["deployment"].deploy_block, initial_batch=1_000)
+        started = time.monotonic()
+        stream.poll()
+        elapsed = time.monotonic() - started
+        return {"backfill_events": counted[0], "backfill_s": round(elapsed, 2),
+                "backfill_events_per_s": round(counted[0] / elapsed), "backfill_range_errors": stream.stats.range_errors}
+
+
+def throughput() -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp_name, EphemeralNode(gas_price=0) as node:
+        tmp = Path(tmp_name)
+        world = _world(node, tmp)
+        orders = [world["buyer"].place_order(world["product"], world["hub_id"], 1, UNIT).order_id
+                  for _ in range(THROUGHPUT_ORDERS)]
+        agent, stream = _agent(world, open_database(tmp / "agent.db"), InstantPrinter("instant"))
+        started = time.monotonic()
+        while len(agent.store.orders_in("shipped")) < THROUGHPUT_ORDERS:
+            stream.poll()
+            agent.tick()
+        elapsed = time.monotonic() - started
+        assert all(world["buyer"].order(o).status is OrderStatus.SHIPPED for o in orders)
+        return {"orders_per_s": round(THROUGHPUT_ORDERS / elapsed, 1), "throughput_orders": THROUGHPUT_ORDERS}
+
+
+def run() -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    results.update(dispatch_latency())
+    results.update(backfill())
+    results.update(throughput())
+    return results
