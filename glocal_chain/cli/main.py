@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-import os
 import sys
 
 import typer
 
 from glocal_chain.cli import admin, agent, chain, demo, deploy, hub, order, product, token, wallet
 from glocal_chain.errors import GlocalError
+from glocal_chain.logs import configure_logging
 
 app = typer.Typer(help="glocal-chain: community supply chains on a permissioned EVM chain.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -27,8 +26,7 @@ app.add_typer(agent.app, name="agent")
 
 def run() -> None:
     """Console entry point: turns GlocalError into `error: <message>` and its exit code."""
-    logging.basicConfig(level=os.environ.get("GLOCAL_LOG_LEVEL", "WARNING"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     try:
         app()
     except GlocalError as exc:

@@ -1,0 +1,34 @@
+"""Logging set-up for commands and services: plain lines, or one JSON object per line
+(GLOCAL_LOG_FORMAT=json) for log collectors; the level from GLOCAL_LOG_LEVEL."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from datetime import datetime, timezone
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+def configure_logging(default_level: str = "WARNING") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if os.environ.get("GLOCAL_LOG_FORMAT", "").lower() == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(os.environ.get("GLOCAL_LOG_LEVEL", default_level).upper())
