@@ -28,6 +28,7 @@ DRIVERS = {"octoprint": OctoPrintDriver}
 class AgentRunner:
     def __init__(self, config: AgentConfig, suite: GlocalSuite | None = None) -> None:
         network = load_network(config.network)
+        self.ws_url = network.ws_url
         self.suite = suite or GlocalSuite.open(network, unlock(config.wallet))
         hub = self.suite.hub(config.hub_id)
         if hub.operator != self.suite.me:
@@ -63,7 +64,7 @@ class AgentRunner:
             self.observability.start()
             log.info("agent metrics on http://127.0.0.1:%d/metrics", self.observability.port)
         try:
-            self.agent.run(self.stream, stop, self.config.poll_interval_s)
+            self.agent.run(self.stream, stop, self.config.poll_interval_s, ws_url=self.ws_url)
         finally:
             if self.observability is not None:
                 self.observability.stop()

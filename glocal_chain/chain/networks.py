@@ -34,6 +34,7 @@ class GasPolicy(str, Enum):
 class NetworkConfig(BaseModel):
     name: str
     rpc_urls: list[str] = Field(min_length=1)
+    ws_url: str | None = None  # newHeads subscription that wakes services early (polling stays the truth)
     chain_id: int
     poa: bool = False
     gas_policy: GasPolicy = GasPolicy.EIP1559
@@ -63,9 +64,11 @@ def local_node() -> "LocalNode":
 
 def local_network() -> NetworkConfig:
     """The built-in local network; its anvil is started on demand."""
+    url = local_node().url()
     return NetworkConfig(
         name=LOCAL,
-        rpc_urls=[local_node().url()],
+        rpc_urls=[url],
+        ws_url=url.replace("http://", "ws://"),
         chain_id=LOCAL_CHAIN_ID,
         gas_policy=GasPolicy.FREE,
         confirmations=0,

@@ -151,3 +151,28 @@ def test_stream_never_hands_reorganised_event_if_depth_two(chain):
         chain["w3"].provider.make_request("evm_mine", [])
     stream.poll()
     assert [e.args["hubId"] for e in seen if e.name == "HubRegistered"] == [1]
+
+
+def test_stream_wakes_on_new_head_if_websocket_subscribed(chain, tmp_path):
+    import threading
+    import time
+
+    seen: list = []
+    stream = _stream(chain, open_database(chain["db"]), seen)
+    stream.poll()
+    stop = threading.Event()
+    ws_url = chain["w3"].provider.endpoint_uri.replace("http://", "ws://")
+    runner = threading.Thread(target=stream.run, args=(stop, 60.0), kwargs={"ws_url": ws_url})
+    runner.start()
+    try:
+        time.sleep(1.0)  # subscribed
+        before = len(seen)
+        started = time.monotonic()
+        _register(chain, 1)
+        while len(seen) == before and time.monotonic() - started < 10:
+            time.sleep(0.02)
+        assert len(seen) == before + 1
+        assert time.monotonic() - started < 5  # far sooner than the 60 s poll interval: the head woke it
+    finally:
+        stop.set()
+        runner.join(10)
