@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 from web3 import Web3
 
 from glocal_chain.chain.anvil import EphemeralNode
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy, NetworkConfig
+from glocal_chain.chain.permit import sign_permit
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import DeployConfig
 from glocal_chain.deploy.deployer import ROLES, deploy_suite
@@ -53,25 +53,6 @@ def _sender(w3: Web3, index: int) -> Sender:
 
 def _gas(sender: Sender, call: Any, value: int = 0) -> int:
     return int(sender.transact(call, "bench", value=value)["gasUsed"])
-
-
-def _permit_signature(w3: Web3, token: Any, owner: Any, spender: str, value: int, deadline: int) -> tuple[int, bytes, bytes]:
-    message = {
-        "types": {
-            "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
-                             {"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"}],
-            "Permit": [{"name": "owner", "type": "address"}, {"name": "spender", "type": "address"},
-                       {"name": "value", "type": "uint256"}, {"name": "nonce", "type": "uint256"},
-                       {"name": "deadline", "type": "uint256"}],
-        },
-        "primaryType": "Permit",
-        "domain": {"name": token.functions.name().call(), "version": "1", "chainId": w3.eth.chain_id,
-                   "verifyingContract": token.address},
-        "message": {"owner": owner.address, "spender": spender, "value": value,
-                    "nonce": token.functions.nonces(owner.address).call(), "deadline": deadline},
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=message), owner.key)
-    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
 
 
 def measure() -> dict[str, Any]:
@@ -128,7 +109,7 @@ def measure() -> dict[str, Any]:
         _gas(gov, token.functions.mint(permit_owner.address, total))
         permit_sender = Sender(w3, permit_owner, gas_policy=GasPolicy.FREE)
         deadline = w3.eth.get_block("latest")["timestamp"] + 3600
-        v, r, s = _permit_signature(w3, token, permit_owner, escrow.address, total, deadline)
+        v, r, s = sign_permit(token, permit_owner, escrow.address, total, deadline)
         gas["place_order_with_permit"] = _gas(permit_sender, escrow.functions.placeOrderWithPermit(
             product_id, 1, 1, total, deadline, v, r, s))
         native_total = escrow.functions.quoteOrder(product_id, 2, 1).call()[1]

@@ -21,7 +21,7 @@ from typing import Callable
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.store import AgentStore, Job
 from glocal_chain.errors import ChainError, ContractRevert, GlocalError
-from glocal_chain.events.heads import HeadSubscription
+from glocal_chain.events.loop import run_until_stopped
 from glocal_chain.events.stream import ChainEvent, EventStream
 from glocal_chain.printers.base import JobResult, PrinterDriver, PrinterState, PrinterUnavailable
 from glocal_chain.sdk.models import OrderStatus
@@ -220,21 +220,13 @@ class HubAgent:
     def run(self, stream: EventStream, stop: threading.Event, poll_interval_s: float = 0.5,
             ws_url: str | None = None) -> None:
         """Polls the stream and moves the work until `stop`; a newHeads subscription at `ws_url` wakes it early."""
-        wake = threading.Event()
-        heads = HeadSubscription(ws_url, wake, stop) if ws_url else None
-        if heads is not None:
-            heads.start()
-        backoff = poll_interval_s
-        while not stop.is_set():
-            wake.clear()
-            try:
-                stream.poll()
-                self.tick()
-                backoff = poll_interval_s
-            except (ChainError, PrinterUnavailable, ContractRevert, ConnectionError) as exc:
-                self.metrics.errors += 1
-                log.warning("agent: %s; retrying in %.1f s", getattr(exc, "message", exc), backoff)
-                backoff = min(backoff * 2, 30.0)
-            wake.wait(backoff)
-        if heads is not None:
-            heads.join(5)
+
+        def step() -> None:
+            stream.poll()
+            self.tick()
+
+        def count(_: BaseException) -> None:
+            self.metrics.errors += 1
+
+        run_until_stopped(step, stop, poll_interval_s, (ChainError, PrinterUnavailable, ContractRevert, ConnectionError),
+                          "agent", ws_url, on_error=count)

@@ -28,7 +28,7 @@ from web3.exceptions import Web3RPCError
 
 from glocal_chain.errors import ChainError
 from glocal_chain.events.decode import LogDecoder
-from glocal_chain.events.heads import HeadSubscription
+from glocal_chain.events.loop import run_until_stopped
 from glocal_chain.events.store import StreamStore
 
 log = logging.getLogger(__name__)
@@ -206,24 +206,10 @@ class EventStream:
     # ------------------------------------------------------------------ tail
     def run(self, stop: threading.Event, poll_interval_s: float = 0.5, max_backoff_s: float = 30.0,
             ws_url: str | None = None) -> None:
-        """Polls until `stop` is set; an unreachable RPC backs off (doubling) and resumes, losing nothing.
-        With `ws_url`, a newHeads subscription wakes the poll as soon as a block arrives."""
-        wake = threading.Event()
-        heads = HeadSubscription(ws_url, wake, stop) if ws_url else None
-        if heads is not None:
-            heads.start()
-        backoff = poll_interval_s
-        while not stop.is_set():
-            wake.clear()
-            try:
-                self.poll()
-                backoff = poll_interval_s
-            except (ChainError, requests.RequestException, ConnectionError) as exc:
-                log.warning("stream %s: %s; retrying in %.1f s", self.name, exc, backoff)
-                backoff = min(backoff * 2, max_backoff_s)
-            wake.wait(backoff)
-        if heads is not None:
-            heads.join(5)
+        """Polls until `stop` is set; an unreachable RPC backs off and resumes, losing nothing. With
+        `ws_url`, a newHeads subscription wakes the poll as soon as a block arrives."""
+        run_until_stopped(self.poll, stop, poll_interval_s, (ChainError, requests.RequestException, ConnectionError),
+                          f"stream {self.name}", ws_url, max_backoff_s)
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float, interval_s: float = 0.05) -> bool:

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
@@ -23,6 +21,7 @@ from glocal_chain import geo
 from glocal_chain.chain.artifacts import load_artifact
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.networks import NetworkConfig
+from glocal_chain.chain.permit import sign_permit
 from glocal_chain.chain.transactions import Sender, call_view
 from glocal_chain.deploy.deployer import ROLES, verify_deployment
 from glocal_chain.deploy.deployments import Deployment, require_deployment
@@ -254,7 +253,7 @@ class GlocalSuite:
             receipt = self._send(call, "place order")
         elif self._supports_permit(quote.token) and self.sender is not None and self.sender.account is not None:
             deadline = int(self.w3.eth.get_block("latest")["timestamp"]) + PERMIT_VALIDITY_S
-            v, r, s = self._sign_permit(quote.token, max_total, deadline)
+            v, r, s = sign_permit(token, self.sender.account, self.escrow.address, max_total, deadline)
             receipt = self._send(self.escrow.functions.placeOrderWithPermit(
                 product_id, hub_id, quantity, max_total, deadline, v, r, s), "place order with permit")
         else:
@@ -265,32 +264,11 @@ class GlocalSuite:
     def _supports_permit(self, token: str) -> bool:
         contract = self.w3.eth.contract(address=token, abi=load_artifact("TestToken").abi)
         try:
-            contract.functions.DOMAIN_SEPARATOR().call()
+            contract.functions.eip712Domain().call()  # EIP-5267: the domain sign_permit signs over
             contract.functions.nonces(self.me).call()
             return True
         except (ContractLogicError, ValueError):
             return False
-
-    def _sign_permit(self, token: str, value: int, deadline: int) -> tuple[int, bytes, bytes]:
-        contract = self._contract("ERC20", token)
-        eip712 = contract.functions.eip712Domain().call()
-        message = {
-            "types": {
-                "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
-                                 {"name": "chainId", "type": "uint256"},
-                                 {"name": "verifyingContract", "type": "address"}],
-                "Permit": [{"name": "owner", "type": "address"}, {"name": "spender", "type": "address"},
-                           {"name": "value", "type": "uint256"}, {"name": "nonce", "type": "uint256"},
-                           {"name": "deadline", "type": "uint256"}],
-            },
-            "primaryType": "Permit",
-            "domain": {"name": eip712[1], "version": eip712[2], "chainId": eip712[3], "verifyingContract": eip712[4]},
-            "message": {"owner": self.me, "spender": self.escrow.address, "value": value,
-                        "nonce": contract.functions.nonces(self.me).call(), "deadline": deadline},
-        }
-        assert self.sender is not None and self.sender.account is not None
-        signed = Account.sign_message(encode_typed_data(full_message=message), self.sender.account.key)
-        return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
 
     def order(self, order_id: int) -> Order:
         raw = call_view(self.escrow.functions.order(order_id), f"read order {order_id}")

@@ -3,7 +3,7 @@
 import brownie
 from brownie import accounts, web3
 from eth_account import Account
-from eth_account.messages import encode_typed_data
+from glocal_chain.chain.permit import sign_permit
 
 from conftest import (ACCEPT_WINDOW, FEE_BPS, LEAD_TIME_HOURS, NATIVE_PRICE, PRICE, ROYALTY_BPS, ZERO, Status,
                       reverts, unit_total)
@@ -109,23 +109,8 @@ def test_place_order_reverts_if_balance_missing(escrow, token, product_id, hub_i
 
 
 def _permit(token, owner: Account, spender, value: int, deadline: int):
-    data = {
-        "types": {
-            "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
-                             {"name": "chainId", "type": "uint256"},
-                             {"name": "verifyingContract", "type": "address"}],
-            "Permit": [{"name": "owner", "type": "address"}, {"name": "spender", "type": "address"},
-                       {"name": "value", "type": "uint256"}, {"name": "nonce", "type": "uint256"},
-                       {"name": "deadline", "type": "uint256"}],
-        },
-        "primaryType": "Permit",
-        "domain": {"name": token.name(), "version": "1", "chainId": web3.eth.chain_id,
-                   "verifyingContract": token.address},
-        "message": {"owner": owner.address, "spender": spender.address, "value": value,
-                    "nonce": token.nonces(owner.address), "deadline": deadline},
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=data), owner.key)
-    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+    contract = web3.eth.contract(address=token.address, abi=token.abi)
+    return sign_permit(contract, owner, spender.address, value, deadline)
 
 
 def _permit_buyer(token, gov):
