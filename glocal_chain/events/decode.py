@@ -1,5 +1,6 @@
-"""Fast log decoding: topic0 -> event ABI, decoded with eth-abi directly (web3's per-log machinery is
-several times slower, and backfills decode hundreds of thousands of logs)."""
+"""Fast log decoding: topic0 -> event ABI. Static words (uint, int, address, bool, bytesN) are decoded
+by hand, anything else with eth-abi: backfills decode hundreds of thousands of logs, and web3's per-log
+machinery is many times slower."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from eth_abi import decode
-from eth_utils import event_abi_to_log_topic
+from eth_utils import event_abi_to_log_topic, to_checksum_address
 from hexbytes import HexBytes
 
 from glocal_chain.chain.reverts import _type_string
@@ -48,7 +49,35 @@ class LogDecoder:
         spec = self._specs[topics[0]]
         args: dict[str, Any] = {}
         for (name, type_), topic in zip(spec.indexed, topics[1:]):
-            args[name] = decode([type_], topic)[0] if type_ not in ("string", "bytes") else "0x" + topic.hex()
+            args[name] = _static_word(type_, topic) if _is_static(type_) else "0x" + topic.hex()
         if spec.data_types:
-            args.update(zip(spec.data_names, decode(list(spec.data_types), bytes(HexBytes(log["data"])))))
+            data = bytes(HexBytes(log["data"]))
+            if all(_is_static(t) for t in spec.data_types) and len(data) == 32 * len(spec.data_types):
+                args.update((name, _static_word(type_, data[32 * i:32 * i + 32]))
+                            for i, (name, type_) in enumerate(zip(spec.data_names, spec.data_types)))
+            else:
+                args.update(zip(spec.data_names, decode(list(spec.data_types), data)))
         return spec.name, args
+
+
+_ADDRESSES: dict[bytes, str] = {}
+
+
+def _is_static(type_: str) -> bool:
+    return type_ in ("address", "bool") or (type_.startswith(("uint", "int", "bytes")) and type_ != "bytes"
+                                            and "[" not in type_)
+
+
+def _static_word(type_: str, word: bytes) -> Any:
+    if type_.startswith("uint"):
+        return int.from_bytes(word, "big")
+    if type_.startswith("int"):
+        return int.from_bytes(word, "big", signed=True)
+    if type_ == "address":
+        raw = word[12:]
+        if raw not in _ADDRESSES:
+            _ADDRESSES[raw] = to_checksum_address(raw)
+        return _ADDRESSES[raw]
+    if type_ == "bool":
+        return word[-1] == 1
+    return word[: int(type_[5:])]  # bytesN

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS stream_checkpoint (
@@ -14,6 +15,7 @@ CREATE TABLE IF NOT EXISTS stream_block (
 CREATE TABLE IF NOT EXISTS stream_handled (
     stream TEXT NOT NULL, event_key TEXT NOT NULL, block_number INTEGER NOT NULL,
     PRIMARY KEY (stream, event_key));
+CREATE INDEX IF NOT EXISTS stream_handled_block ON stream_handled (stream, block_number);
 """
 
 
@@ -62,11 +64,15 @@ class StreamStore:
         """Un-handles events of blocks a reorganisation replaced: if they come back, they are new again."""
         self.db.execute("DELETE FROM stream_handled WHERE stream = ? AND block_number > ?", (self.stream, number))
 
-    def mark_handled(self, key: str, block_number: int) -> bool:
-        """False when the event was handled before (the insert is ignored)."""
-        cursor = self.db.execute("INSERT OR IGNORE INTO stream_handled VALUES (?, ?, ?)",
-                                 (self.stream, key, block_number))
-        return cursor.rowcount == 1
+    def mark_new(self, events: list[Any], first: int, last: int) -> list[Any]:
+        """Records the events of blocks first..last as handled; returns those not handled before."""
+        known = {row[0] for row in self.db.execute(
+            "SELECT event_key FROM stream_handled WHERE stream = ? AND block_number BETWEEN ? AND ?",
+            (self.stream, first, last))}
+        fresh = [event for event in events if event.key not in known]
+        self.db.executemany("INSERT OR IGNORE INTO stream_handled VALUES (?, ?, ?)",
+                            [(self.stream, event.key, event.block_number) for event in fresh])
+        return fresh
 
     def handled_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM stream_handled WHERE stream = ?",

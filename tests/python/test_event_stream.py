@@ -77,20 +77,21 @@ def test_stream_hands_every_event_once_if_restarted(chain):
 def test_stream_shrinks_range_if_provider_limits_it(chain):
     _register(chain, 20)
     expected = _all_suite_logs(chain)
-    real_get_logs = chain["w3"].eth.get_logs
+    provider = chain["w3"].provider
+    real_request = provider.make_request
 
-    def limited(params):
-        if params["toBlock"] - params["fromBlock"] + 1 > 8:
-            raise Web3RPCError("query exceeds max block range 8")
-        return real_get_logs(params)
+    def limited(method, params):  # a provider that answers like one with a block-range limit
+        if method == "eth_getLogs" and int(params[0]["toBlock"], 16) - int(params[0]["fromBlock"], 16) + 1 > 8:
+            return {"jsonrpc": "2.0", "id": 1, "error": {"code": -32005, "message": "query exceeds max block range 8"}}
+        return real_request(method, params)
 
-    chain["w3"].eth.get_logs = limited
+    provider.make_request = limited
     try:
         seen: list = []
         stream = _stream(chain, open_database(chain["db"]), seen, initial_batch=1_000)
         assert stream.poll() == expected
     finally:
-        chain["w3"].eth.get_logs = real_get_logs
+        provider.make_request = real_request
     assert stream.stats.range_errors >= 1
     assert max(stream.stats.batch_sizes) <= 8
 
