@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 class Printer:
     driver: PrinterDriver
     capabilities: int = 0
+    materials: tuple[str, ...] = ()
 
 
 @dataclass
@@ -50,7 +51,8 @@ class AgentMetrics:
 class HubAgent:
     def __init__(self, suite: GlocalSuite, hub_id: int, store: AgentStore, designs: DesignLibrary,
                  printers: list[Printer], max_attempts: int = 3,
-                 product_capabilities: dict[int, int] | None = None, printer_timeout_s: float = 300.0) -> None:
+                 product_capabilities: dict[int, int] | None = None, printer_timeout_s: float = 300.0,
+                 product_materials: dict[int, str] | None = None) -> None:
         self.suite = suite
         self.hub_id = hub_id
         self.store = store
@@ -58,6 +60,7 @@ class HubAgent:
         self.printers = {p.driver.name: p for p in printers}
         self.max_attempts = max_attempts
         self.product_capabilities = product_capabilities or {}
+        self.product_materials = product_materials or {}
         self.printer_timeout_s = printer_timeout_s
         self.metrics = AgentMetrics()
         self._down_since: dict[str, float] = {}
@@ -89,8 +92,11 @@ class HubAgent:
         self._ship_finished()
 
     def _fitting(self, product_id: int) -> list[Printer]:
+        """Printers with the capability bits and the material the product needs (config; default: any)."""
         required = self.product_capabilities.get(product_id, 0)
-        return [p for p in self.printers.values() if p.capabilities & required == required]
+        material = self.product_materials.get(product_id)
+        return [p for p in self.printers.values()
+                if p.capabilities & required == required and (material is None or material in p.materials)]
 
     def _start_order(self, order_id: int, product_id: int, quantity: int) -> None:
         try:

@@ -35,6 +35,7 @@ class AgentConfig(BaseModel):
     hub_id: int = Field(ge=1)
     database: Path
     design_dirs: list[Path] = Field(default_factory=list)
+    design_urls: list[str] = Field(default_factory=list)  # templates with {sha256}
     printers: list[PrinterConfig] = Field(min_length=1)
     confirmations: int | None = Field(default=None, ge=0)
     max_attempts: int = Field(default=3, ge=1)
@@ -42,6 +43,7 @@ class AgentConfig(BaseModel):
     poll_interval_s: float = Field(default=0.5, gt=0)
     metrics_port: int | None = 0
     product_capabilities: dict[int, int] = Field(default_factory=dict)
+    product_materials: dict[int, str] = Field(default_factory=dict)
 
 
 def load_agent_config(path: Path) -> AgentConfig:

@@ -40,9 +40,10 @@ class AgentRunner:
             if printer.driver not in DRIVERS:
                 raise ConfigError(f"printer {printer.name}: unknown driver {printer.driver!r} ({', '.join(DRIVERS)})")
             printers.append(Printer(DRIVERS[printer.driver](printer.name, printer.url, printer.key()),
-                                    printer.capabilities))
-        self.agent = HubAgent(self.suite, config.hub_id, AgentStore(self.db), DesignLibrary(config.design_dirs),
-                              printers, config.max_attempts, config.product_capabilities, config.printer_timeout_s)
+                                    printer.capabilities, tuple(printer.materials)))
+        self.agent = HubAgent(self.suite, config.hub_id, AgentStore(self.db),
+                              DesignLibrary(config.design_dirs, config.design_urls), printers, config.max_attempts,
+                              config.product_capabilities, config.printer_timeout_s, config.product_materials)
         escrow = self.suite.deployment.address("OrderEscrow")
         confirmations = network.confirmations if config.confirmations is None else config.confirmations
         self.stream = EventStream(self.suite.w3, f"agent-hub-{config.hub_id}", [escrow], LogDecoder(suite_abis()),

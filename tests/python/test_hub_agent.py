@@ -184,3 +184,11 @@ def test_agent_never_sees_order_if_reorg_removes_it_within_depth_two(world, prin
         agent.tick()
     assert agent.metrics.orders_seen == 0 and agent.metrics.jobs_started == 0
     assert stream.stats.reorgs == 0
+
+
+def test_agent_rejects_order_if_no_printer_has_the_material(world, printers):
+    agent, stream = make_agent(world, printers[:1], product_materials={world["good"]: "PETG"})
+    order = world["buyer"].place_order(world["good"], world["hub_id"], 1, UNIT)
+    drive(agent, stream, lambda: world["buyer"].order(order.order_id).status is OrderStatus.REFUNDED)
+    assert agent.store.order_state(order.order_id) == "rejected"
+    assert world["buyer"].order_history(order.order_id)[-1]["args"]["note"] == "no printer at this hub can make it"
