@@ -145,7 +145,7 @@ def dispatch_latency() -> dict[str, float]:
             stop.set()
             runner.join(10)
             watcher.join(5)
-        quantiles = statistics.quantiles(latencies, n=20)
+        quantiles = statistics.quantiles(latencies, n=20, method="inclusive")
         return {"dispatch_latency_ms_p50": round(statistics.median(latencies), 1),
                 "dispatch_latency_ms_p95": round(quantiles[18], 1),
                 "dispatch_latency_ms_max": round(max(latencies), 1), "dispatch_orders": len(latencies)}

@@ -6,8 +6,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from web3 import Web3
-from web3.exceptions import Web3RPCError
 
 from glocal_chain.chain.anvil import EphemeralNode
 from glocal_chain.chain.artifacts import load_artifact, suite_abis

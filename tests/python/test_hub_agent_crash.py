@@ -13,11 +13,9 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 from web3 import Web3
 
 from glocal_chain.chain.anvil import EphemeralNode
-from glocal_chain.chain.artifacts import load_artifact
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy, NetworkConfig
