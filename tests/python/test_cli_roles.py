@@ -235,3 +235,23 @@ def test_wallet_keys_never_appear_in_output_if_imported(glocal, tmp_path):
     output = glocal("wallet", "import", "imported", "--key-file", str(key_file), as_json=False)
     assert key[2:] not in output and "5c5c5c" not in output
     assert glocal("wallet", "address", "imported")["address"].startswith("0x")
+
+
+def test_remaining_commands_work_if_used(glocal, market, people, w3):
+    config = glocal("admin", "config")
+    assert config["quorum"] == 1 and config["fee_bps"] == 200 and config["paused"] is False
+    balance = glocal("token", "balance", people["buyer"])
+    assert balance["balance"] > 0
+    received = _place(glocal, market)
+    glocal("order", "accept", received, "--wallet", "fablab")
+    glocal("order", "ship", received, "--tracking", "PARCEL-9", "--wallet", "fablab")
+    assert glocal("order", "confirm-receipt", received, "--wallet", "buyer")["status"] == "delivered"
+    expired = _place(glocal, market)
+    glocal("order", "accept", expired, "--wallet", "fablab")
+    glocal("order", "ship", expired, "--tracking", "PARCEL-10", "--wallet", "fablab")
+    glocal("order", "dispute", expired, "--reason", "late", "--wallet", "buyer")
+    w3.provider.make_request("evm_increaseTime", [8 * 86400])
+    w3.provider.make_request("evm_mine", [])
+    assert glocal("order", "settle-dispute", expired, "--wallet", "library")["status"] == "resolved"
+    human = glocal("order", "show", expired, as_json=False)
+    assert human.startswith(f"order {expired}: resolved")
