@@ -11,6 +11,7 @@ reports/coverage.json and a table on the terminal.
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -28,50 +29,56 @@ class CoverageCollector:
     def __init__(self) -> None:
         self.pcs: dict[str, set[int]] = defaultdict(set)  # contract name -> executed pcs
         self.jumps: dict[str, set[tuple[int, bool]]] = defaultdict(set)  # (jumpi pc, taken)
-        self._names: dict[str, str | None] = {}
         self.errors: list[str] = []
-        self._original = None
 
     # ---------------------------------------------------------------- collection
     def install(self) -> None:
+        """Wraps the provider class's make_request, so providers Brownie creates later are traced too."""
         provider = web3.provider
-        self._original = provider.make_request
+        provider_class = type(provider)
+        original = provider_class.make_request
+        collector = self
 
-        def make_request(method: Any, params: Any) -> Any:
-            response = self._original(method, params)
+        def make_request(this: Any, method: Any, params: Any) -> Any:
+            response = original(this, method, params)
             try:
                 if method == "eth_sendTransaction" and "result" in response:
-                    self._trace("debug_traceTransaction", [response["result"], TRACE_OPTIONS], None)
+                    collector._trace(this, original, "debug_traceTransaction", [response["result"], TRACE_OPTIONS], None)
                 elif method == "eth_call":
-                    self._trace("debug_traceCall", [params[0], params[1] if len(params) > 1 else "latest",
-                                                    TRACE_OPTIONS], params[0].get("to"))
+                    collector._trace(this, original, "debug_traceCall",
+                                     [params[0], params[1] if len(params) > 1 else "latest", TRACE_OPTIONS],
+                                     params[0].get("to"))
             except Exception as exc:  # noqa: BLE001 - coverage must never change a test's outcome
-                self.errors.append(f"{method}: {type(exc).__name__}: {exc}")
+                collector.errors.append(f"{method}: {type(exc).__name__}: {exc}")
             return response
 
-        provider.make_request = make_request
+        provider_class.make_request = make_request
         # web3.py caches the middleware-wrapped request function per provider: rebuild it with ours.
         if hasattr(provider, "_request_func_cache"):
             provider._request_func_cache = (None, None)
 
-    def _trace(self, method: str, params: list[Any], to: str | None) -> None:
-        result = self._original(method, params).get("result")
+    def _trace(self, provider: Any, request: Any, method: str, params: list[Any], to: str | None) -> None:
+        if method == "debug_traceTransaction":  # anvil may answer the send before the block is mined
+            for _ in range(200):
+                if request(provider, "eth_getTransactionReceipt", [params[0]]).get("result"):
+                    break
+                time.sleep(0.01)
+        result = request(provider, method, params).get("result")
         if not result:
+            self.errors.append(f"{method}: no trace for {params[0]}")
             return
         if to is None:
-            receipt = web3.eth.get_transaction(params[0])
-            to = receipt["to"]
+            to = request(provider, "eth_getTransactionByHash", [params[0]])["result"]["to"]
         if to is None:
             return
         self._walk(result.get("structLogs", []), to)
 
     def _name(self, address: str) -> str | None:
-        key = address.lower()
-        if key not in self._names:
-            contract = _find_contract(web3.to_checksum_address(address))
-            name = getattr(contract, "_name", None)
-            self._names[key] = name if name in CONTRACTS else None
-        return self._names[key]
+        # Not cached: chain snapshots are reverted between tests, so an address can hold another
+        # contract later (and Brownie may register a fresh deployment only after its first calls).
+        contract = _find_contract(web3.to_checksum_address(address))
+        name = getattr(contract, "_name", None)
+        return name if name in CONTRACTS else None
 
     def _walk(self, steps: list[dict[str, Any]], entry: str) -> None:
         stack_of_addresses = [entry]
