@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import sqlite3
 import statistics
@@ -28,19 +27,17 @@ from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.store import AgentStore
 from glocal_chain.chain.anvil import EphemeralNode
 from glocal_chain.chain.artifacts import suite_abis
-from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
-from glocal_chain.chain.networks import GasPolicy, NetworkConfig
+from glocal_chain.chain.networks import GasPolicy
 from glocal_chain.chain.transactions import Sender
-from glocal_chain.deploy.config import DeployConfig
-from glocal_chain.deploy.deployer import deploy_suite
+from glocal_chain.demo.market import open_local_market
 from glocal_chain.events.decode import LogDecoder
 from glocal_chain.events.store import open_database
 from glocal_chain.events.stream import EventStream
 from glocal_chain.printers.base import JobResult, PrinterState, PrinterStatus
 from glocal_chain.printers.octoprint import OctoPrintDriver
 from glocal_chain.printers.server import OctoPrintServer
-from glocal_chain.sdk import GlocalSuite, OrderStatus
+from glocal_chain.sdk import OrderStatus
 from glocal_chain.toolchain.compile import compile_suite
 from glocal_chain.toolchain.settings import load_settings, project_root
 
@@ -75,26 +72,12 @@ class InstantPrinter:
 
 
 def _world(node: EphemeralNode, tmp: Path) -> dict[str, Any]:
-    w3 = connect(NetworkConfig(name="bench", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE))
-    deployment = deploy_suite(w3, Sender(w3, dev_account(0), gas_policy=GasPolicy.FREE), "bench",
-                              DeployConfig(payment_tokens=["test-token"]), directory=tmp, allow_test_token=True).deployment
-
-    def suite(index: int) -> GlocalSuite:
-        return GlocalSuite(w3, deployment, Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE))
-
-    operator, designer, hub, buyer = suite(0), suite(4), suite(5), suite(7)
-    product = designer.register_product("0x" + hashlib.sha256(PART.read_bytes()).hexdigest(), "ipfs://p", 1_000)
-    hub_id = hub.register_hub("u4pruydq", 1, "").hub_id
-    operator.approve_hub(hub_id)
-    token = buyer.token("gUSD")
-    hub.publish_offer(product.product_id, hub_id, token, 1_000_000, 24)
-    buyer.mint_test_tokens(buyer.me, 1_000 * UNIT)
-    buyer.approve_escrow(token, 1_000 * UNIT)
+    market = open_local_market(node.url, node.chain_id, tmp, PART, 1_000 * UNIT)
     designs = tmp / "designs"
     designs.mkdir(exist_ok=True)
     shutil.copy(PART, designs / "part.gcode")
-    return {"w3": w3, "deployment": deployment, "hub": hub, "buyer": buyer, "hub_id": hub_id,
-            "product": product.product_id, "designs": designs}
+    return {"w3": market.w3, "deployment": market.deployment, "hub": market.hub, "buyer": market.buyer,
+            "hub_id": market.hub_id, "product": market.product_id, "designs": designs}
 
 
 def _agent(world: dict[str, Any], db: sqlite3.Connection, printer: Any) -> tuple[HubAgent, EventStream]:

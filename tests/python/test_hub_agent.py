@@ -4,7 +4,6 @@ restart that neither reprints nor forgets."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import time
 from pathlib import Path
@@ -16,19 +15,14 @@ from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.store import AgentStore
 from glocal_chain.chain.anvil import EphemeralNode
 from glocal_chain.chain.artifacts import suite_abis
-from glocal_chain.chain.connection import connect
-from glocal_chain.chain.dev_accounts import dev_account
-from glocal_chain.chain.networks import GasPolicy, NetworkConfig
-from glocal_chain.chain.transactions import Sender
-from glocal_chain.deploy.config import DeployConfig
-from glocal_chain.deploy.deployer import deploy_suite
+from glocal_chain.demo.market import open_local_market
 from glocal_chain.events.decode import LogDecoder
 from glocal_chain.events.store import open_database
 from glocal_chain.events.stream import EventStream
 from glocal_chain.printers.base import JobResult
 from glocal_chain.printers.octoprint import OctoPrintDriver
 from glocal_chain.printers.server import OctoPrintServer
-from glocal_chain.sdk import GlocalSuite, OrderStatus
+from glocal_chain.sdk import OrderStatus
 
 PART = Path(__file__).parent / "data" / "quick-part.gcode"
 UNIT = 1_100_000  # 1 gUSD + 10 % royalty
@@ -43,31 +37,17 @@ def printers(tmp_path_factory):
 
 @pytest.fixture
 def world(tmp_path):
+    """A market (one product, one approved hub, a funded buyer) plus a product whose design no file matches."""
     with EphemeralNode(gas_price=0) as node:
-        w3 = connect(NetworkConfig(name="a", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE))
-        deployment = deploy_suite(w3, Sender(w3, dev_account(0), gas_policy=GasPolicy.FREE), "a",
-                                  DeployConfig(payment_tokens=["test-token"]), directory=tmp_path,
-                                  allow_test_token=True).deployment
-
-        def suite(index: int) -> GlocalSuite:
-            return GlocalSuite(w3, deployment, Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE))
-
-        operator, designer, hub, buyer = suite(0), suite(4), suite(5), suite(7)
+        market = open_local_market(node.url, node.chain_id, tmp_path, PART, 100 * UNIT)
         designs = tmp_path / "designs"
         designs.mkdir()
         shutil.copy(PART, designs / "part.gcode")
-        good = designer.register_product("0x" + hashlib.sha256(PART.read_bytes()).hexdigest(), "ipfs://part", 1_000)
-        unknown = designer.register_product("0x" + "ee" * 32, "ipfs://missing", 1_000)
-        hub_id = hub.register_hub("u4pruydq", 1, "").hub_id
-        operator.approve_hub(hub_id)
-        token = buyer.token("gUSD")
-        for product in (good, unknown):
-            hub.publish_offer(product.product_id, hub_id, token, 1_000_000, 24)
-        buyer.mint_test_tokens(buyer.me, 100 * UNIT)
-        buyer.approve_escrow(token, 100 * UNIT)
-        yield {"w3": w3, "deployment": deployment, "hub": hub, "buyer": buyer, "hub_id": hub_id,
-               "good": good.product_id, "unknown": unknown.product_id, "designs": designs, "db": tmp_path / "agent.db",
-               "token": token}
+        unknown = market.suite(4).register_product("0x" + "ee" * 32, "ipfs://missing", 1_000)
+        market.hub.publish_offer(unknown.product_id, market.hub_id, market.token, 1_000_000, 24)
+        yield {"w3": market.w3, "deployment": market.deployment, "hub": market.hub, "buyer": market.buyer,
+               "hub_id": market.hub_id, "good": market.product_id, "unknown": unknown.product_id,
+               "designs": designs, "db": tmp_path / "agent.db", "token": market.token}
 
 
 def make_agent(world, servers, confirmations: int = 0, **options) -> tuple[HubAgent, EventStream]:

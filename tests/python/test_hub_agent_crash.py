@@ -3,7 +3,6 @@ the last restart there are exactly 50 print jobs and exactly 50 accept and 50 sh
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import shutil
@@ -16,14 +15,10 @@ import httpx
 from web3 import Web3
 
 from glocal_chain.chain.anvil import EphemeralNode
-from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
-from glocal_chain.chain.networks import GasPolicy, NetworkConfig
-from glocal_chain.chain.transactions import Sender
-from glocal_chain.deploy.config import DeployConfig
-from glocal_chain.deploy.deployer import deploy_suite
+from glocal_chain.demo.market import open_local_market
 from glocal_chain.printers.server import OctoPrintServer
-from glocal_chain.sdk import GlocalSuite, OrderStatus
+from glocal_chain.sdk import OrderStatus
 from glocal_chain.wallet.keystore import save
 
 PART = Path(__file__).parent / "data" / "quick-part.gcode"
@@ -52,24 +47,10 @@ def test_agent_prints_each_order_once_if_killed_at_random_moments(tmp_path, monk
     random.seed(7)
     with EphemeralNode(gas_price=0) as node, OctoPrintServer(tmp_path / "p1") as p1, \
             OctoPrintServer(tmp_path / "p2") as p2:
-        w3 = connect(NetworkConfig(name="crash", rpc_urls=[node.url], chain_id=node.chain_id,
-                                   gas_policy=GasPolicy.FREE))
         deployments = tmp_path / "deployments"
-        deployment = deploy_suite(w3, Sender(w3, dev_account(0), gas_policy=GasPolicy.FREE), "crash",
-                                  DeployConfig(payment_tokens=["test-token"]), directory=deployments,
-                                  allow_test_token=True).deployment
-
-        def suite(index: int) -> GlocalSuite:
-            return GlocalSuite(w3, deployment, Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE))
-
-        operator, designer, hub, buyer = suite(0), suite(4), suite(5), suite(7)
-        product = designer.register_product("0x" + hashlib.sha256(PART.read_bytes()).hexdigest(), "ipfs://p", 1_000)
-        hub_id = hub.register_hub("u4pruydq", 1, "").hub_id
-        operator.approve_hub(hub_id)
-        token = buyer.token("gUSD")
-        hub.publish_offer(product.product_id, hub_id, token, 1_000_000, 24)
-        buyer.mint_test_tokens(buyer.me, ORDERS * UNIT)
-        buyer.approve_escrow(token, ORDERS * UNIT)
+        market = open_local_market(node.url, node.chain_id, deployments, PART, ORDERS * UNIT)
+        w3, deployment, buyer, hub_id = market.w3, market.deployment, market.buyer, market.hub_id
+        product = buyer.product(market.product_id)
         start_block = w3.eth.block_number
 
         home = tmp_path / "home"
@@ -78,9 +59,9 @@ def test_agent_prints_each_order_once_if_killed_at_random_moments(tmp_path, monk
         (tmp_path / "designs").mkdir()
         shutil.copy(PART, tmp_path / "designs" / "part.gcode")
         (tmp_path / "networks.toml").write_text(
-            f'[networks.crash]\nrpc_urls = ["{node.url}"]\nchain_id = {node.chain_id}\ngas_policy = "free"\n')
+            f'[networks.market]\nrpc_urls = ["{node.url}"]\nchain_id = {node.chain_id}\ngas_policy = "free"\n')
         (tmp_path / "hub.toml").write_text(
-            f'network = "crash"\nwallet = "fablab"\nhub_id = {hub_id}\ndatabase = "agent.db"\n'
+            f'network = "market"\nwallet = "fablab"\nhub_id = {hub_id}\ndatabase = "agent.db"\n'
             f'design_dirs = ["designs"]\npoll_interval_s = 0.2\nmetrics_port = 0\n'
             f'[[printers]]\nname = "p1"\nurl = "{p1.url}"\napi_key = "{p1.api_key}"\ncapabilities = 1\n'
             f'[[printers]]\nname = "p2"\nurl = "{p2.url}"\napi_key = "{p2.api_key}"\ncapabilities = 1\n')
