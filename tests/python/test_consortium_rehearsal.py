@@ -1,0 +1,66 @@
+"""Consortium dress rehearsal: an anvil started like a municipal Besu network (its own chain id, free gas
+with legacy transactions, 2 s blocks), reached through the same networks file an operator edits
+(confirmations 2), the suite deployed from an encrypted wallet and one full order run through the CLI."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from glocal_chain.chain.anvil import EphemeralNode
+from glocal_chain.chain.dev_accounts import dev_account
+from glocal_chain.cli.main import app
+from glocal_chain.wallet.keystore import save
+
+CHAIN_ID = 1_337_001
+PASSWORD = "municipal-secret"
+runner = CliRunner()
+
+
+def test_full_order_runs_if_network_is_configured_like_a_municipal_besu(tmp_path, monkeypatch):
+    with EphemeralNode(chain_id=CHAIN_ID, gas_price=0, block_time=2) as node:
+        networks = tmp_path / "networks.toml"
+        networks.write_text(
+            'default = "metropolis"\n'
+            "[networks.metropolis]\n"
+            f'rpc_urls = ["http://127.0.0.1:9", "{node.url}"]  # the first RPC is down: failover\n'
+            f"chain_id = {CHAIN_ID}\n"
+            "poa = true\n"
+            'gas_policy = "free"\n'
+            "confirmations = 2\n"
+            'evm_version = "cancun"\n')
+        roles = {name: dev_account(i).address for name, i in (("oracle", 1), ("arbiter", 2), ("fund", 3))}
+        deploy_config = tmp_path / "metropolis.toml"
+        deploy_config.write_text(
+            f'oracles = ["{roles["oracle"]}"]\narbiters = ["{roles["arbiter"]}"]\n'
+            f'community_fund = "{roles["fund"]}"\npayment_tokens = ["native"]\n')
+        for key, value in {"GLOCAL_HOME": str(tmp_path / "home"), "GLOCAL_NETWORKS_FILE": str(networks),
+                           "GLOCAL_DEPLOYMENTS_DIR": str(tmp_path / "deployments"),
+                           "GLOCAL_WALLET_PASSWORD": PASSWORD}.items():
+            monkeypatch.setenv(key, value)
+        for name, index in (("city-it", 0), ("oracle", 1), ("designer", 4), ("library", 5), ("citizen", 7)):
+            save(name, dev_account(index), PASSWORD)
+
+        def glocal(*args: str) -> dict:
+            result = runner.invoke(app, [*args, "--json"])
+            assert result.exit_code == 0, (args, result.output, result.exception)
+            return json.loads(result.output)
+
+        deployed = glocal("deploy", "--network", "metropolis", "--wallet", "city-it", "--config", str(deploy_config))
+        assert deployed["changed"] is True and deployed["chain_id"] == CHAIN_ID
+        assert glocal("deploy", "--wallet", "city-it", "--config", str(deploy_config))["changed"] is False
+        product = glocal("product", "register", "examples/calibration-cube.gcode", "--metadata-uri", "ipfs://cube",
+                         "--royalty-bps", "500", "--wallet", "designer")
+        hub = glocal("hub", "register", "--geohash", "u4pruydq", "--wallet", "library")
+        glocal("admin", "approve-hub", str(hub["hub_id"]), "--wallet", "city-it")
+        glocal("hub", "offer", str(hub["hub_id"]), "--product", str(product["product_id"]), "--token", "native",
+               "--price", "0.01", "--wallet", "library")
+        order = glocal("order", "place", "--product", str(product["product_id"]), "--hub", str(hub["hub_id"]),
+                       "--max-total", "0.0105", "--wallet", "citizen")
+        order_id = str(order["order_id"])
+        glocal("order", "accept", order_id, "--wallet", "library")
+        glocal("order", "ship", order_id, "--tracking", "CITY-POST-1", "--wallet", "library")
+        assert glocal("order", "confirm", order_id, "--wallet", "oracle")["status"] == "delivered"
+        withdrawn = glocal("order", "withdraw", "--token", "native", "--wallet", "library")
+        assert withdrawn["amount"] == 10**16 - 10**16 * 200 // 10_000  # the price less the 2 % community fee
