@@ -23,8 +23,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry)
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time of the record (test runners swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: object) -> None:
+        return None
+
+
 def configure_logging(default_level: str = "WARNING") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _CurrentStderr()
     if os.environ.get("GLOCAL_LOG_FORMAT", "").lower() == "json":
         handler.setFormatter(JsonFormatter())
     else:
