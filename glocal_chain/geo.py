@@ -50,8 +50,29 @@ def decode(geohash: str) -> tuple[float, float]:
 
 def distance_km(a: str, b: str) -> float:
     """Great-circle distance between two geohash cell centres."""
-    (lat1, lon1), (lat2, lon2) = decode(a), decode(b)
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    return point_distance_km(decode(a), decode(b))
+
+
+def shared_prefix(a: str, b: str) -> int:
+    """How many leading characters two geohashes share: the ring of cells they both fall in."""
+    count = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def point_distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (latitude, longitude) points."""
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dp, dl = p2 - p1, math.radians(b[1] - a[1])
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def local_first_key(query: str, hub_geohash: str, distance: float, rating_centi_stars: int,
+                    price: int) -> tuple[int, float, int, int]:
+    """How hubs are ranked for a buyer at `query`: the nearest geohash ring first, then distance (to
+    0.1 km), then reputation (higher first), then price (lower first)."""
+    return (-shared_prefix(query, hub_geohash), round(distance, 1), -rating_centi_stars, price)

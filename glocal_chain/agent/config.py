@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
+from glocal_chain.config import load_toml_model
 from glocal_chain.errors import ConfigError
 
 
@@ -47,16 +47,7 @@ class AgentConfig(BaseModel):
 
 
 def load_agent_config(path: Path) -> AgentConfig:
-    try:
-        data = tomllib.loads(path.read_text())
-    except FileNotFoundError as exc:
-        raise ConfigError(f"agent config {path} does not exist") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-    try:
-        config = AgentConfig(**data)
-    except ValidationError as exc:
-        raise ConfigError(f"agent config {path}: {exc}") from exc
+    config = load_toml_model(path, AgentConfig, "agent config")
     base = path.parent
     config.database = base / config.database
     config.design_dirs = [base / d for d in config.design_dirs]

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from glocal_chain.config import build_model, read_toml
 from glocal_chain.errors import ConfigError
 from glocal_chain.toolchain.settings import require_supported_evm
 
@@ -97,17 +98,9 @@ def load_network(name: str | None, path: Path | None = None) -> NetworkConfig:
     if name == LOCAL:
         return local_network()
     path = path or networks_file()
-    try:
-        data = tomllib.loads(path.read_text())
-    except FileNotFoundError as exc:
-        raise ConfigError(f"network {name!r} is not built in and {path} does not exist") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    data = read_toml(path, f"network {name!r} is not built in and the networks file")
     section = data.get("networks", {}).get(name)
     if section is None:
         known = ", ".join([LOCAL, *sorted(data.get("networks", {}))])
         raise ConfigError(f"unknown network {name!r} (known: {known})")
-    try:
-        return NetworkConfig(name=name, **section)
-    except ValidationError as exc:
-        raise ConfigError(f"network {name!r} in {path}: {exc}") from exc
+    return build_model(NetworkConfig, {"name": name, **section}, f"network {name!r} in {path}")

@@ -83,14 +83,7 @@ class Sender:
             self._next_nonce = None
 
     def _fees(self) -> dict[str, int]:
-        if self.gas_policy is GasPolicy.FREE:
-            return {"gasPrice": 0}
-        if self.gas_policy is GasPolicy.LEGACY:
-            return {"gasPrice": self.w3.eth.gas_price}
-        block = self.w3.eth.get_block("latest")
-        base_fee = int(block.get("baseFeePerGas", 0) or 0)
-        tip = self.w3.eth.max_priority_fee if base_fee else 0
-        return {"maxFeePerGas": 2 * base_fee + tip, "maxPriorityFeePerGas": tip}
+        return fee_fields(self.w3, self.gas_policy)
 
     def transact(self, call: ContractFunction, action: str, value: int = 0) -> TxReceipt:
         """Sends a contract call; a revert predicted by the estimate raises before anything is sent."""
@@ -169,6 +162,18 @@ class Sender:
             if time.monotonic() > deadline:
                 raise ChainError(f"transaction {receipt['transactionHash'].hex()} not confirmed {self.confirmations} deep in time")
             time.sleep(0.2)
+
+
+def fee_fields(w3: Web3, policy: GasPolicy) -> dict[str, int]:
+    """The fee fields of a transaction under the network's gas policy."""
+    if policy is GasPolicy.FREE:
+        return {"gasPrice": 0}
+    if policy is GasPolicy.LEGACY:
+        return {"gasPrice": w3.eth.gas_price}
+    block = w3.eth.get_block("latest")
+    base_fee = int(block.get("baseFeePerGas", 0) or 0)
+    tip = w3.eth.max_priority_fee if base_fee else 0
+    return {"maxFeePerGas": 2 * base_fee + tip, "maxPriorityFeePerGas": tip}
 
 
 def call_view(call: ContractFunction, action: str) -> Any:

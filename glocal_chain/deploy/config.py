@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 from web3 import Web3
 
-from glocal_chain.errors import ConfigError
+from glocal_chain.config import load_toml_model
 
 DEPLOYER = "deployer"
 NATIVE_COIN = "native"
@@ -60,11 +59,4 @@ class DeployConfig(BaseModel):
 
 
 def load_deploy_config(path: Path) -> DeployConfig:
-    try:
-        return DeployConfig(**tomllib.loads(path.read_text()))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"deploy config {path} does not exist") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-    except ValidationError as exc:
-        raise ConfigError(f"deploy config {path}: {exc}") from exc
+    return load_toml_model(path, DeployConfig, "deploy config")

@@ -2,36 +2,34 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
+from glocal_chain import database
+from glocal_chain.database import Connection
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS stream_checkpoint (
-    stream TEXT PRIMARY KEY, block_number INTEGER NOT NULL, block_hash TEXT NOT NULL);
+    stream TEXT PRIMARY KEY, block_number BIGINT NOT NULL, block_hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stream_block (
-    stream TEXT NOT NULL, block_number INTEGER NOT NULL, block_hash TEXT NOT NULL,
+    stream TEXT NOT NULL, block_number BIGINT NOT NULL, block_hash TEXT NOT NULL,
     PRIMARY KEY (stream, block_number));
 CREATE TABLE IF NOT EXISTS stream_handled (
-    stream TEXT NOT NULL, event_key TEXT NOT NULL, block_number INTEGER NOT NULL,
+    stream TEXT NOT NULL, event_key TEXT NOT NULL, block_number BIGINT NOT NULL,
     PRIMARY KEY (stream, event_key));
 CREATE INDEX IF NOT EXISTS stream_handled_block ON stream_handled (stream, block_number);
 """
 
 
-def open_database(path: Path) -> sqlite3.Connection:
-    """A connection in WAL mode with the stream tables. It may be handed to another thread (a service
-    started from the main thread), but only one thread may use it at a time."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
+def open_database(target: str | Path) -> Connection:
+    """A database (SQLite file or PostgreSQL URL, see glocal_chain.database) with the stream tables."""
+    connection = database.open_database(target)
     connection.executescript(SCHEMA)
     return connection
 
 
 class StreamStore:
-    def __init__(self, connection: sqlite3.Connection, stream: str) -> None:
+    def __init__(self, connection: Connection, stream: str) -> None:
         self.db = connection
         self.stream = stream
 
@@ -41,13 +39,14 @@ class StreamStore:
         return (int(row[0]), str(row[1])) if row else None
 
     def set_checkpoint(self, number: int, block_hash: str) -> None:
-        self.db.execute("INSERT INTO stream_checkpoint VALUES (?, ?, ?) ON CONFLICT(stream) DO UPDATE SET "
+        self.db.execute("INSERT INTO stream_checkpoint VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET "
                         "block_number = excluded.block_number, block_hash = excluded.block_hash",
                         (self.stream, number, block_hash))
-        self.db.execute("INSERT OR REPLACE INTO stream_block VALUES (?, ?, ?)", (self.stream, number, block_hash))
+        self.remember_block(number, block_hash)
 
     def remember_block(self, number: int, block_hash: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO stream_block VALUES (?, ?, ?)", (self.stream, number, block_hash))
+        self.db.execute("INSERT INTO stream_block VALUES (?, ?, ?) ON CONFLICT (stream, block_number) "
+                        "DO UPDATE SET block_hash = excluded.block_hash", (self.stream, number, block_hash))
 
     def recent_blocks(self) -> list[tuple[int, str]]:
         rows = self.db.execute("SELECT block_number, block_hash FROM stream_block WHERE stream = ? "
@@ -70,7 +69,7 @@ class StreamStore:
             "SELECT event_key FROM stream_handled WHERE stream = ? AND block_number BETWEEN ? AND ?",
             (self.stream, first, last))}
         fresh = [event for event in events if event.key not in known]
-        self.db.executemany("INSERT OR IGNORE INTO stream_handled VALUES (?, ?, ?)",
+        self.db.executemany("INSERT INTO stream_handled VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                             [(self.stream, event.key, event.block_number) for event in fresh])
         return fresh
 

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from hashlib import blake2b
 import threading
 import time
@@ -27,6 +26,7 @@ import requests
 from web3 import Web3
 from web3.exceptions import Web3RPCError
 
+from glocal_chain.database import Connection
 from glocal_chain.errors import ChainError
 from glocal_chain.events.decode import LogDecoder
 from glocal_chain.events.loop import run_until_stopped
@@ -35,6 +35,8 @@ from glocal_chain.events.store import StreamStore
 log = logging.getLogger(__name__)
 
 RANGE_ERRORS = (Web3RPCError, requests.RequestException, ValueError, TimeoutError)
+# What a polling service rides out with backoff: the RPC down or answering errors.
+RECOVERABLE_ERRORS = (ChainError, requests.RequestException, ConnectionError)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class ChainEvent:
     key: str
 
 
-Handler = Callable[[list[ChainEvent], sqlite3.Connection], None]
+Handler = Callable[[list[ChainEvent], Connection], None]
 
 
 @dataclass
@@ -75,7 +77,7 @@ class EventStream:
         name: str,
         addresses: Sequence[str],
         decoder: LogDecoder,
-        db: sqlite3.Connection,
+        db: Connection,
         handler: Handler,
         start_block: int = 0,
         confirmations: int = 0,
@@ -223,8 +225,8 @@ class EventStream:
             ws_url: str | None = None) -> None:
         """Polls until `stop` is set; an unreachable RPC backs off and resumes, losing nothing. With
         `ws_url`, a newHeads subscription wakes the poll as soon as a block arrives."""
-        run_until_stopped(self.poll, stop, poll_interval_s, (ChainError, requests.RequestException, ConnectionError),
-                          f"stream {self.name}", ws_url, max_backoff_s)
+        run_until_stopped(self.poll, stop, poll_interval_s, RECOVERABLE_ERRORS, f"stream {self.name}", ws_url,
+                          max_backoff_s)
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float, interval_s: float = 0.05) -> bool:

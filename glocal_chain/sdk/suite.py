@@ -126,6 +126,10 @@ class GlocalSuite:
             return Web3.to_checksum_address(self.deployment.payment_tokens[symbol_or_address])
         return require_address(symbol_or_address, "token address")
 
+    def erc20(self, token: str) -> Contract:
+        """An ERC-20 payment token's contract."""
+        return self._contract("ERC20", token)
+
     def token_info(self, token: str) -> tuple[str, int]:
         """(symbol, decimals) of a token; the native coin is ("native", 18)."""
         if token == NATIVE_COIN:
@@ -219,10 +223,10 @@ class GlocalSuite:
             offer = self.offer(product_id, hub.hub_id)
             if offer.price == 0:
                 continue
-            shared = _shared_prefix(geohash, hub.geohash)
-            ranked.append(RankedHub(hub, offer, geo.distance_km(geohash, hub.geohash), shared))
-        ranked.sort(key=lambda r: (-r.shared_prefix, round(r.distance_km, 1),
-                                   -r.hub.reputation.rating_centi_stars, r.offer.price))
+            ranked.append(RankedHub(hub, offer, geo.distance_km(geohash, hub.geohash),
+                                    geo.shared_prefix(geohash, hub.geohash)))
+        ranked.sort(key=lambda r: geo.local_first_key(geohash, r.hub.geohash, r.distance_km,
+                                                      r.hub.reputation.rating_centi_stars, r.offer.price))
         return ranked
 
     # ------------------------------------------------------------------ orders (buyer)
@@ -410,15 +414,6 @@ def _hash32(value: str) -> bytes:
     if len(raw) != 64 or any(c not in "0123456789abcdefABCDEF" for c in raw):
         raise InputError(f"invalid design hash {value!r}: expected 32 bytes as 64 hex digits")
     return bytes.fromhex(raw)
-
-
-def _shared_prefix(a: str, b: str) -> int:
-    count = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        count += 1
-    return count
 
 
 def format_units(amount: int, decimals: int) -> str:

@@ -1,0 +1,35 @@
+"""What the routes share, kept on app.state (no globals): read model, design store, transactions, metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from fastapi import Request
+from web3 import Web3
+
+from glocal_chain.api.designs import DesignStore
+from glocal_chain.api.errors import invalid
+from glocal_chain.api.metrics import ApiMetrics
+from glocal_chain.api.unsigned import UnsignedTransactions
+from glocal_chain.indexer.read_model import MarketReadModel
+
+
+@dataclass
+class ApiServices:
+    market: MarketReadModel
+    designs: DesignStore
+    transactions: UnsignedTransactions
+    metrics: ApiMetrics
+    chain_head: Callable[[], int]
+    max_design_bytes: int
+
+
+def services(request: Request) -> ApiServices:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+def address(value: str, field: str) -> str:
+    if not Web3.is_address(value):
+        raise invalid(field, f"{field} {value!r} is not an address (0x followed by 40 hex digits)")
+    return Web3.to_checksum_address(value)

@@ -1,0 +1,49 @@
+"""/v1/designs: the design file store, content-addressed by sha256."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from glocal_chain.api.designs import DesignHashMismatch
+from glocal_chain.api.deps import ApiServices, services
+from glocal_chain.api.errors import ApiError, invalid, not_found
+from glocal_chain.api.schemas import StoredDesign
+
+router = APIRouter(prefix="/v1/designs", tags=["designs"])
+SHA256 = r"^(0x)?[0-9a-fA-F]{64}$"
+
+
+@router.post("", status_code=201, response_model=StoredDesign)
+async def upload_design(request: Request,
+                        sha256: str | None = Query(None, pattern=SHA256,
+                                                   description="Refuse the upload unless its bytes hash to this"),
+                        api: ApiServices = Depends(services)) -> dict[str, object]:
+    """Stores the request body (the design file, e.g. G-code) and returns its sha256."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > api.max_design_bytes:
+        raise ApiError(413, "too_large", f"the design is {declared} bytes; the limit is {api.max_design_bytes}", "body")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > api.max_design_bytes:
+            raise ApiError(413, "too_large", f"the design is over the limit of {api.max_design_bytes} bytes", "body")
+    if not body:
+        raise invalid("body", "the design file is empty")
+    expected = sha256.lower().removeprefix("0x") if sha256 else None
+    try:
+        digest = api.designs.put(bytes(body), expected)
+    except DesignHashMismatch as exc:
+        raise invalid("sha256", exc.message) from exc
+    return {"sha256": "0x" + digest, "size": len(body)}
+
+
+@router.get("/{sha256}", response_class=Response,
+            responses={200: {"content": {"application/octet-stream": {}}, "description": "The design file"}})
+def download_design(sha256: str = Path(pattern=SHA256), api: ApiServices = Depends(services)) -> Response:
+    """The design file whose bytes hash to `sha256`."""
+    digest = sha256.lower().removeprefix("0x")
+    content = api.designs.get(digest)
+    if content is None:
+        raise not_found("design", "0x" + digest, "sha256")
+    return Response(content, media_type="application/octet-stream",
+                    headers={"ETag": f'"{digest}"', "Cache-Control": "public, max-age=31536000, immutable"})

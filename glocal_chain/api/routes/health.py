@@ -1,0 +1,31 @@
+"""/healthz and /metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Response
+
+from glocal_chain.api.deps import ApiServices, services
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz(api: ApiServices = Depends(services)) -> dict[str, object]:
+    """Liveness and how far the read model is behind the chain (`chain: unreachable` when it is down)."""
+    indexed = api.market.indexed_block()
+    try:
+        head: int | None = api.chain_head()
+    except Exception:  # noqa: BLE001 - any failure to reach the node is reported, not raised
+        head = None
+    return {"status": "ok" if head is not None else "degraded", "indexed_block": indexed, "chain_head": head,
+            "lag_blocks": None if head is None or indexed is None else max(0, head - indexed),
+            "chain": "reachable" if head is not None else "unreachable"}
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(api: ApiServices = Depends(services)) -> Response:
+    """Prometheus text format."""
+    indexed = api.market.indexed_block()
+    if indexed is not None:
+        api.metrics.indexed_block.set(indexed)
+    return Response(api.metrics.exposition(), media_type="text/plain; version=0.0.4")

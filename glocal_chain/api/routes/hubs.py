@@ -1,0 +1,50 @@
+"""/v1/hubs: hub profiles with reputation, and the local-first search."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from glocal_chain import geo
+from glocal_chain.api.deps import ApiServices, services
+from glocal_chain.api.errors import invalid, not_found
+from glocal_chain.api.schemas import MAX_ID, Hub, NearbyHubs
+from glocal_chain.sdk.models import HubStatus
+
+router = APIRouter(prefix="/v1/hubs", tags=["hubs"])
+STATUSES = {status.name.lower(): status for status in HubStatus if status is not HubStatus.NONE}
+DEFAULT_RADIUS_KM = 25.0
+
+
+@router.get("", response_model=list[Hub])
+def list_hubs(status: str | None = Query(None, description=f"One of {', '.join(STATUSES)}"),
+              limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_ID),
+              api: ApiServices = Depends(services)) -> list[dict[str, object]]:
+    """Hubs, oldest first."""
+    if status is not None and status not in STATUSES:
+        raise invalid("status", f"unknown hub status {status!r}; one of {', '.join(STATUSES)}")
+    return api.market.hubs(STATUSES.get(status or ""), limit, offset)
+
+
+@router.get("/near", response_model=NearbyHubs)
+def near(geohash: str = Query(description="Where the buyer is"),
+         product: int = Query(ge=1, le=MAX_ID, description="The product to make"),
+         radius_km: float = Query(DEFAULT_RADIUS_KM, gt=0, le=20_016),
+         limit: int = Query(20, ge=1, le=200), api: ApiServices = Depends(services)) -> dict[str, object]:
+    """Approved hubs offering `product`: the nearest geohash ring first, then reputation, then price.
+    When no hub within `radius_km` can make it, the radius widens (x4 each step) until one can."""
+    try:
+        geo.validate(geohash)
+    except geo.InvalidGeohash as exc:
+        raise invalid("geohash", exc.message) from exc
+    if api.market.product(product) is None:
+        raise not_found("product", product, "product")
+    return api.market.near(geohash, product, radius_km, limit)
+
+
+@router.get("/{hub_id}", response_model=Hub)
+def show_hub(hub_id: int = Path(ge=1, le=MAX_ID), api: ApiServices = Depends(services)) -> dict[str, object]:
+    """One hub with its reputation."""
+    hub = api.market.hub(hub_id)
+    if hub is None:
+        raise not_found("hub", hub_id, "hub_id")
+    return hub

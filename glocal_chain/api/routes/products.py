@@ -1,0 +1,30 @@
+"""/v1/products: designers' products and the hubs' offers for them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from glocal_chain.api.deps import ApiServices, address, services
+from glocal_chain.api.errors import not_found
+from glocal_chain.api.schemas import MAX_ID, Product
+
+router = APIRouter(prefix="/v1/products", tags=["products"])
+
+
+@router.get("", response_model=list[Product], response_model_exclude_none=True)
+def list_products(designer: str | None = Query(None, description="Only this designer's products"),
+                  active: bool | None = Query(None, description="Only active (true) or retired (false) products"),
+                  limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_ID),
+                  api: ApiServices = Depends(services)) -> list[dict[str, object]]:
+    """Products, oldest first."""
+    designer = address(designer, "designer") if designer is not None else None
+    return api.market.products(designer, active, limit, offset)
+
+
+@router.get("/{product_id}", response_model=Product)
+def show_product(product_id: int = Path(ge=1, le=MAX_ID), api: ApiServices = Depends(services)) -> dict[str, object]:
+    """One product with every hub's offer for it."""
+    product = api.market.product(product_id)
+    if product is None:
+        raise not_found("product", product_id, "product_id")
+    return product

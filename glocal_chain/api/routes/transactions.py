@@ -1,0 +1,29 @@
+"""/v1/transactions: unsigned transactions for external wallets; the client signs and sends them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from glocal_chain.api.deps import ApiServices, address, services
+from glocal_chain.api.schemas import OrderActionRequest, PlaceOrderRequest, RateRequest, UnsignedTransactions
+
+router = APIRouter(prefix="/v1/transactions", tags=["transactions"])
+
+
+@router.post("/place-order", response_model=UnsignedTransactions, response_model_exclude_none=True)
+def place_order(body: PlaceOrderRequest, api: ApiServices = Depends(services)) -> dict[str, object]:
+    """placeOrder (preceded by an approve when the allowance is short), for the buyer to sign in order."""
+    return api.transactions.place_order(address(body.buyer, "buyer"), body.product_id, body.hub_id, body.quantity,
+                                        body.max_total)
+
+
+@router.post("/confirm-receipt", response_model=UnsignedTransactions, response_model_exclude_none=True)
+def confirm_receipt(body: OrderActionRequest, api: ApiServices = Depends(services)) -> dict[str, object]:
+    """confirmReceipt: the buyer says a shipped order arrived (pays out at once)."""
+    return api.transactions.confirm_receipt(address(body.buyer, "buyer"), body.order_id)
+
+
+@router.post("/rate", response_model=UnsignedTransactions, response_model_exclude_none=True)
+def rate(body: RateRequest, api: ApiServices = Depends(services)) -> dict[str, object]:
+    """rateOrder: the buyer rates the hub of a delivered order (1 to 5)."""
+    return api.transactions.rate(address(body.buyer, "buyer"), body.order_id, body.rating)

@@ -1,0 +1,79 @@
+"""MarketIndexer: the event stream over the three suite contracts, projected into the read model."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from web3 import Web3
+
+from glocal_chain.chain.artifacts import suite_abis
+from glocal_chain.database import Connection
+from glocal_chain.deploy.deployments import Deployment
+from glocal_chain.events.decode import LogDecoder
+from glocal_chain.events.store import SCHEMA as STREAM_SCHEMA
+from glocal_chain.events.loop import run_until_stopped
+from glocal_chain.events.stream import RECOVERABLE_ERRORS, EventStream
+from glocal_chain.indexer.projection import MarketProjection, ReputationScoring
+from glocal_chain.indexer.schema import SCHEMA, TABLES
+from glocal_chain.sdk.suite import GlocalSuite
+
+log = logging.getLogger(__name__)
+STREAM_NAME = "market-index"
+SUITE_CONTRACTS = ("HubRegistry", "ProductRegistry", "OrderEscrow")
+
+
+def create_schema(db: Connection) -> None:
+    db.executescript(STREAM_SCHEMA)
+    db.executescript(SCHEMA)
+
+
+def reputation_scoring(suite: GlocalSuite) -> ReputationScoring:
+    constants = suite.hubs.functions
+    return ReputationScoring(constants.PRIOR_WEIGHT().call(), constants.PRIOR_RATING_CENTI_STARS().call(),
+                             constants.PRIOR_RELIABILITY_BPS().call())
+
+
+class MarketIndexer:
+    """Keeps the read model in `db` up to date with the chain. A reorganisation rebuilds it from the
+    deploy block (a consortium chain with finality and confirmations should never see one)."""
+
+    def __init__(self, w3: Web3, deployment: Deployment, db: Connection, scoring: ReputationScoring,
+                 confirmations: int = 0) -> None:
+        self.db = db
+        create_schema(db)
+        self.projection = MarketProjection(scoring)
+        self._rebuild = False
+        self.stream = EventStream(w3, STREAM_NAME, [deployment.address(name) for name in SUITE_CONTRACTS],
+                                  LogDecoder(suite_abis()), db, self.projection.handle,
+                                  start_block=deployment.deploy_block, confirmations=confirmations,
+                                  on_reorg=self._on_reorg)
+
+    def _on_reorg(self, fork_block: int) -> None:
+        self._rebuild = True
+
+    def poll(self) -> int:
+        """Indexes every confirmed block not indexed yet; returns how many events were projected."""
+        handled = self.stream.poll()
+        if self._rebuild:
+            self._reset()
+            handled = self.stream.poll()
+        return handled
+
+    def _reset(self) -> None:
+        log.warning("market index: chain reorganised; rebuilding the read model from block %d",
+                    self.stream.start_block)
+        self.db.execute("BEGIN IMMEDIATE")
+        for table in TABLES:
+            self.db.execute(f"DELETE FROM {table}")
+        for table in ("stream_checkpoint", "stream_block", "stream_handled"):
+            self.db.execute(f"DELETE FROM {table} WHERE stream = ?", (STREAM_NAME,))
+        self.db.execute("COMMIT")
+        self._rebuild = False
+
+    def run(self, stop: threading.Event, poll_interval_s: float = 0.5, ws_url: str | None = None) -> None:
+        """Indexes until `stop`; an unreachable RPC backs off and resumes where the last batch committed."""
+        run_until_stopped(self._step, stop, poll_interval_s, RECOVERABLE_ERRORS, "market index", ws_url)
+
+    def _step(self) -> None:
+        self.poll()

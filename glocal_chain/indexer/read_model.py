@@ -1,0 +1,160 @@
+"""Reads of the market read model: what the API serves, without touching the chain."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any, Callable
+
+from glocal_chain import geo
+from glocal_chain.database import Connection
+from glocal_chain.sdk.models import HubStatus, OrderStatus
+
+HALF_EARTH_KM = 20_016.0  # no two points are further apart: the widest search
+RADIUS_GROWTH = 4
+
+HUB_COLUMNS = ("hub_id, operator, status, geohash, capabilities, metadata_uri, completed, completed_late, "
+               "refunded_for_fault, disputes_lost, rating_count, rating_sum, rating_centi_stars, reliability_bps")
+ORDER_COLUMNS = ("order_id, buyer, hub_id, product_id, token, quantity, amount, royalty, status, deadline, "
+                 "confirmations, shipped_late, rating, tracking_ref, placed_block, updated_block")
+PRODUCT_COLUMNS = "product_id, designer, design_hash, royalty_bps, version, active, metadata_uri"
+
+
+def _hub(row: Any) -> dict[str, Any]:
+    (hub_id, operator, status, geohash, capabilities, uri, completed, late, refunded, lost, count, total, rating,
+     reliability) = row
+    return {"hub_id": hub_id, "operator": operator, "status": HubStatus(status).name.lower(), "geohash": geohash,
+            "capabilities": capabilities, "metadata_uri": uri,
+            "reputation": {"completed": completed, "completed_late": late, "refunded_for_fault": refunded,
+                           "disputes_lost": lost, "rating_count": count, "rating_sum": total,
+                           "rating_centi_stars": rating, "reliability_bps": reliability}}
+
+
+def _order(row: Any) -> dict[str, Any]:
+    names = [c.strip() for c in ORDER_COLUMNS.split(",")]
+    order = dict(zip(names, row))
+    order["status"] = OrderStatus(order["status"]).name.lower()
+    order["amount"], order["royalty"] = int(order["amount"]), int(order["royalty"])
+    order["shipped_late"] = bool(order["shipped_late"])
+    order["rated"] = order["rating"] > 0
+    return order
+
+
+def _product(row: Any) -> dict[str, Any]:
+    names = [c.strip() for c in PRODUCT_COLUMNS.split(",")]
+    product = dict(zip(names, row))
+    product["active"] = bool(product["active"])
+    return product
+
+
+def _offer(product_id: int, hub_id: int, token: str, price: str, lead: int) -> dict[str, Any]:
+    return {"product_id": product_id, "hub_id": hub_id, "token": token, "price": int(price), "lead_time_hours": lead}
+
+
+class MarketReadModel:
+    """Each thread reads through its own connection from `connect` (SQLite file or PostgreSQL)."""
+
+    def __init__(self, connect: Callable[[], Connection]) -> None:
+        self._connect = connect
+        self._local = threading.local()
+        self._connections: list[Connection] = []
+        self._lock = threading.Lock()
+
+    @property
+    def db(self) -> Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+
+    # ------------------------------------------------------------------ products
+    def products(self, designer: str | None, active: bool | None, limit: int, offset: int) -> list[dict[str, Any]]:
+        where, params = _filters({"designer = ?": designer, "active = ?": None if active is None else int(active)})
+        rows = self.db.execute(f"SELECT {PRODUCT_COLUMNS} FROM market_product {where} ORDER BY product_id "
+                               "LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
+        return [_product(row) for row in rows]
+
+    def product(self, product_id: int) -> dict[str, Any] | None:
+        row = self.db.execute(f"SELECT {PRODUCT_COLUMNS} FROM market_product WHERE product_id = ?",
+                              (product_id,)).fetchone()
+        if row is None:
+            return None
+        product = _product(row)
+        offers = self.db.execute("SELECT product_id, hub_id, token, price, lead_time_hours FROM market_offer "
+                                 "WHERE product_id = ? ORDER BY hub_id", (product_id,)).fetchall()
+        product["offers"] = [_offer(*offer) for offer in offers]
+        return product
+
+    # ------------------------------------------------------------------ hubs
+    def hubs(self, status: HubStatus | None, limit: int, offset: int) -> list[dict[str, Any]]:
+        where, params = _filters({"status = ?": None if status is None else int(status)})
+        rows = self.db.execute(f"SELECT {HUB_COLUMNS} FROM market_hub {where} ORDER BY hub_id LIMIT ? OFFSET ?",
+                               (*params, limit, offset)).fetchall()
+        return [_hub(row) for row in rows]
+
+    def hub(self, hub_id: int) -> dict[str, Any] | None:
+        row = self.db.execute(f"SELECT {HUB_COLUMNS} FROM market_hub WHERE hub_id = ?", (hub_id,)).fetchone()
+        return None if row is None else _hub(row)
+
+    def near(self, geohash: str, product_id: int, radius_km: float, limit: int) -> dict[str, Any]:
+        """Approved hubs offering the product within `radius_km` of `geohash`, ranked local-first
+        (geo.local_first_key); when none is that close, the radius grows until one is (or the whole Earth)."""
+        origin = geo.decode(geohash)
+        rows = self.db.execute(
+            f"SELECT {', '.join('h.' + c.strip() for c in HUB_COLUMNS.split(','))}, h.latitude, h.longitude, "
+            "o.token, o.price, o.lead_time_hours FROM market_offer o JOIN market_hub h ON h.hub_id = o.hub_id "
+            "WHERE o.product_id = ? AND h.status = ?", (product_id, int(HubStatus.APPROVED))).fetchall()
+        candidates = [(geo.point_distance_km(origin, (row[14], row[15])), row) for row in rows]
+        radius = radius_km
+        within = [c for c in candidates if c[0] <= radius]
+        while not within and candidates and radius < HALF_EARTH_KM:
+            radius = min(radius * RADIUS_GROWTH, HALF_EARTH_KM)
+            within = [c for c in candidates if c[0] <= radius]
+        within.sort(key=lambda c: geo.local_first_key(geohash, c[1][3], c[0], c[1][12], int(c[1][17])))
+        hubs = []
+        for distance, row in within[:limit]:
+            hub = _hub(row[:14])
+            hub["offer"] = _offer(product_id, row[0], row[16], row[17], row[18])
+            hub["distance_km"] = round(distance, 3)
+            hub["shared_geohash_prefix"] = geo.shared_prefix(geohash, row[3])
+            hubs.append(hub)
+        return {"geohash": geohash, "product_id": product_id, "radius_km": radius_km, "searched_radius_km": radius,
+                "widened": radius > radius_km, "hubs": hubs}
+
+    # ------------------------------------------------------------------ orders
+    def order(self, order_id: int) -> dict[str, Any] | None:
+        row = self.db.execute(f"SELECT {ORDER_COLUMNS} FROM market_order WHERE order_id = ?", (order_id,)).fetchone()
+        if row is None:
+            return None
+        order = _order(row)
+        events = self.db.execute("SELECT event, block_number, log_index, tx_hash, args FROM market_order_event "
+                                 "WHERE order_id = ? ORDER BY block_number, log_index", (order_id,)).fetchall()
+        order["history"] = [{"event": e, "block": b, "log_index": i, "transaction": t, "args": json.loads(a)}
+                            for e, b, i, t, a in events]
+        return order
+
+    def orders(self, buyer: str | None, hub_id: int | None, status: OrderStatus | None, limit: int,
+               offset: int) -> list[dict[str, Any]]:
+        where, params = _filters({"buyer = ?": buyer, "hub_id = ?": hub_id,
+                                  "status = ?": None if status is None else int(status)})
+        rows = self.db.execute(f"SELECT {ORDER_COLUMNS} FROM market_order {where} ORDER BY order_id DESC "
+                               "LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
+        return [_order(row) for row in rows]
+
+    # ------------------------------------------------------------------ progress
+    def indexed_block(self) -> int | None:
+        row = self.db.execute("SELECT block_number FROM stream_checkpoint WHERE stream = 'market-index'").fetchone()
+        return None if row is None else int(row[0])
+
+
+def _filters(conditions: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    used = {sql: value for sql, value in conditions.items() if value is not None}
+    return ("WHERE " + " AND ".join(used) if used else ""), tuple(used.values())

@@ -1,0 +1,33 @@
+"""Tables of the market read model (portable SQL, see glocal_chain.database). Amounts are uint256, kept
+as decimal TEXT; every other number fits BIGINT."""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS market_product (
+    product_id BIGINT PRIMARY KEY, designer TEXT NOT NULL, design_hash TEXT NOT NULL,
+    royalty_bps BIGINT NOT NULL, version BIGINT NOT NULL, active BIGINT NOT NULL, metadata_uri TEXT NOT NULL,
+    registered_block BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS market_product_designer ON market_product (designer);
+CREATE TABLE IF NOT EXISTS market_hub (
+    hub_id BIGINT PRIMARY KEY, operator TEXT NOT NULL, status BIGINT NOT NULL, geohash TEXT NOT NULL,
+    latitude DOUBLE PRECISION NOT NULL, longitude DOUBLE PRECISION NOT NULL, capabilities BIGINT NOT NULL,
+    metadata_uri TEXT NOT NULL, completed BIGINT NOT NULL DEFAULT 0, completed_late BIGINT NOT NULL DEFAULT 0,
+    refunded_for_fault BIGINT NOT NULL DEFAULT 0, disputes_lost BIGINT NOT NULL DEFAULT 0,
+    rating_count BIGINT NOT NULL DEFAULT 0, rating_sum BIGINT NOT NULL DEFAULT 0,
+    rating_centi_stars BIGINT NOT NULL, reliability_bps BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS market_offer (
+    product_id BIGINT NOT NULL, hub_id BIGINT NOT NULL, token TEXT NOT NULL, price TEXT NOT NULL,
+    lead_time_hours BIGINT NOT NULL, PRIMARY KEY (product_id, hub_id));
+CREATE TABLE IF NOT EXISTS market_order (
+    order_id BIGINT PRIMARY KEY, buyer TEXT NOT NULL, hub_id BIGINT NOT NULL, product_id BIGINT NOT NULL,
+    token TEXT NOT NULL, quantity BIGINT NOT NULL, amount TEXT NOT NULL, royalty TEXT NOT NULL,
+    status BIGINT NOT NULL, deadline BIGINT NOT NULL, confirmations BIGINT NOT NULL DEFAULT 0,
+    shipped_late BIGINT NOT NULL DEFAULT 0, rating BIGINT NOT NULL DEFAULT 0, tracking_ref TEXT,
+    placed_block BIGINT NOT NULL, updated_block BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS market_order_buyer ON market_order (buyer, order_id);
+CREATE INDEX IF NOT EXISTS market_order_hub ON market_order (hub_id, order_id);
+CREATE TABLE IF NOT EXISTS market_order_event (
+    order_id BIGINT NOT NULL, block_number BIGINT NOT NULL, log_index BIGINT NOT NULL, event TEXT NOT NULL,
+    tx_hash TEXT NOT NULL, args TEXT NOT NULL, PRIMARY KEY (order_id, block_number, log_index));
+"""
+
+TABLES = ("market_product", "market_hub", "market_offer", "market_order", "market_order_event")
