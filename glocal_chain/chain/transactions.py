@@ -13,7 +13,8 @@ from eth_account.signers.local import LocalAccount
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractCustomError, ContractLogicError, TimeExhausted, Web3RPCError
+from web3.exceptions import (ContractCustomError, ContractLogicError, TimeExhausted, TransactionNotFound,
+                             Web3RPCError)
 from web3.types import TxParams, TxReceipt
 
 from glocal_chain.chain.networks import GasPolicy
@@ -41,6 +42,13 @@ def revert_from_exception(exc: Exception, action: str) -> ContractRevert:
 
 def _is_revert(exc: Exception) -> bool:
     return isinstance(exc, (ContractCustomError, ContractLogicError))
+
+
+@dataclass(frozen=True)
+class SignedTransaction:
+    raw: str
+    tx_hash: str
+    nonce: int
 
 
 @dataclass
@@ -85,16 +93,49 @@ class Sender:
     def _fees(self) -> dict[str, int]:
         return fee_fields(self.w3, self.gas_policy)
 
-    def transact(self, call: ContractFunction, action: str, value: int = 0) -> TxReceipt:
-        """Sends a contract call; a revert predicted by the estimate raises before anything is sent."""
+    def _prepare(self, call: ContractFunction, action: str, value: int) -> dict[str, Any]:
+        """The transaction for a call, gas estimated with headroom; a predicted revert raises here."""
         try:
             params: TxParams = {"from": self.address, "value": value}
             gas = call.estimate_gas(params)
-            tx = call.build_transaction({**params, "gas": gas * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN,
-                                         "nonce": 0, **self._fees()})  # type: ignore[typeddict-item]
+            return dict(call.build_transaction({**params, "gas": gas * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN,
+                                                "nonce": 0, **self._fees()}))  # type: ignore[typeddict-item]
         except (ContractCustomError, ContractLogicError) as exc:
             raise revert_from_exception(exc, action) from exc
-        return self.send(dict(tx), action)
+
+    def transact(self, call: ContractFunction, action: str, value: int = 0) -> TxReceipt:
+        """Sends a contract call; a revert predicted by the estimate raises before anything is sent."""
+        return self.send(self._prepare(call, action, value), action)
+
+    def sign(self, call: ContractFunction, action: str, value: int = 0) -> SignedTransaction:
+        """Estimates (a predicted revert raises), takes the next nonce and signs, without sending: the caller
+        stores the signed bytes first, so that after a crash the very same transaction is sent again."""
+        if self.account is None:
+            raise ChainError(f"{action}: signing ahead needs a local account")
+        tx = self._prepare(call, action, value)
+        tx.setdefault("chainId", self.w3.eth.chain_id)
+        tx["nonce"] = self._take_nonce()
+        signed = self.account.sign_transaction(tx)
+        return SignedTransaction("0x" + bytes(signed.raw_transaction).hex(), signed.hash.to_0x_hex(), tx["nonce"])
+
+    def broadcast(self, signed: SignedTransaction, action: str) -> None:
+        """Sends signed bytes; a node that already has them (or mined them) is not an error."""
+        try:
+            self.w3.eth.send_raw_transaction(signed.raw)
+        except Web3RPCError as exc:
+            text = str(exc).lower()
+            if "already known" in text or "already imported" in text:
+                return
+            if "nonce too low" in text and self.receipt(signed.tx_hash) is not None:
+                return
+            self.reset_nonce()
+            raise ChainError(f"{action}: the node refused the transaction: {exc}") from exc
+
+    def receipt(self, tx_hash: str) -> TxReceipt | None:
+        try:
+            return self.w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
+        except TransactionNotFound:
+            return None
 
     def deploy(self, abi: list[dict[str, Any]], bytecode: str, args: tuple[Any, ...], action: str) -> TxReceipt:
         contract = self.w3.eth.contract(abi=abi, bytecode=bytecode)

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from glocal_chain.cli import admin, agent, api, chain, demo, deploy, hub, order, product, token, wallet
+from glocal_chain.cli import admin, agent, api, chain, demo, deploy, hub, oracle, order, product, token, wallet
 from glocal_chain.errors import GlocalError
 from glocal_chain.logs import configure_logging
 
@@ -23,6 +23,7 @@ app.add_typer(token.app, name="token")
 app.command(name="demo")(demo.demo)
 app.add_typer(agent.app, name="agent")
 app.add_typer(api.app, name="api")
+app.add_typer(oracle.app, name="oracle")
 
 
 def run() -> None:

@@ -13,10 +13,12 @@ log = logging.getLogger(__name__)
 
 def run_until_stopped(step: Callable[[], None], stop: threading.Event, poll_interval_s: float,
                       recoverable: tuple[type[BaseException], ...], name: str, ws_url: str | None = None,
-                      max_backoff_s: float = 30.0, on_error: Callable[[BaseException], None] | None = None) -> None:
+                      max_backoff_s: float = 30.0, on_error: Callable[[BaseException], None] | None = None,
+                      wake: threading.Event | None = None) -> None:
     """Runs `step` until `stop` is set. A recoverable error (RPC or printer down) doubles the wait up to
-    `max_backoff_s` and the next step resumes where the last one committed, losing nothing."""
-    wake = threading.Event()
+    `max_backoff_s` and the next step resumes where the last one committed, losing nothing. Setting
+    `wake` (or a new head at `ws_url`) runs the next step at once."""
+    wake = wake or threading.Event()
     heads = HeadSubscription(ws_url, wake, stop) if ws_url else None
     if heads is not None:
         heads.start()

@@ -1,0 +1,220 @@
+"""DeliveryOracle: checks signed delivery reports against the chain and confirms each shipped order once.
+
+Intake (HTTP threads): signature and timestamp -> replay -> the order is Shipped and the tracking number
+hashes to its trackingRef -> the report is stored and the order's confirmation opened, in one transaction.
+Worker (one thread, also the event stream's): each open confirmation is checked against the chain, signed,
+stored, then sent; a stored transaction is re-sent as is until it is mined or the order left Shipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from glocal_chain.api.errors import ApiError
+from glocal_chain.chain.transactions import SignedTransaction
+from glocal_chain.database import Connection
+from glocal_chain.errors import ChainError, ContractRevert
+from glocal_chain.events.stream import ChainEvent
+from glocal_chain.oracle import signing
+from glocal_chain.oracle.config import OracleConfig
+from glocal_chain.oracle.store import Confirmation, OracleStore
+from glocal_chain.sdk.models import OrderStatus
+from glocal_chain.sdk.suite import GlocalSuite, tracking_ref
+
+log = logging.getLogger(__name__)
+ENDINGS = {"OrderDelivered": "delivered", "OrderRefunded": "refunded", "OrderDisputed": "disputed",
+           "DisputeResolved": "resolved"}
+
+
+class Evidence(BaseModel):
+    kind: Literal["photo", "signature"]
+    sha256: str = Field(pattern=r"^(0x)?[0-9a-fA-F]{64}$")
+
+
+class DeliveryReport(BaseModel):
+    """The JSON body a courier, locker or pickup desk posts to /v1/deliveries."""
+
+    delivery_id: str = Field(min_length=1, max_length=128, description="The sender's unique id of this report")
+    order_id: int = Field(ge=1, le=2**63 - 1)
+    tracking_number: str = Field(min_length=1, max_length=128)
+    delivered_at: datetime
+    evidence: Evidence
+
+
+def refused(status: int, code: str, message: str, field: str | None = None) -> ApiError:
+    log.warning("delivery webhook refused (%d %s): %s", status, code, message)
+    return ApiError(status, code, message, field)
+
+
+class DeliveryOracle:
+    def __init__(self, suite: GlocalSuite, config: OracleConfig, worker_db: Connection,
+                 connect: Callable[[], Connection]) -> None:
+        self.suite = suite
+        self.config = config
+        self.secrets = {sender.name: sender.key() for sender in config.senders}
+        self.store = OracleStore(worker_db)
+        self._connect = connect
+        self._local = threading.local()
+        self.wake = threading.Event()
+
+    @property
+    def me(self) -> str:
+        return self.suite.me
+
+    def _intake_store(self) -> OracleStore:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = OracleStore(self._connect())
+        return store
+
+    def store_counts(self) -> dict[str, int]:
+        """Confirmations by state (read from the calling thread's own connection)."""
+        return self._intake_store().counts()
+
+    # ------------------------------------------------------------------ intake
+    def authenticate(self, headers: dict[str, str], body: bytes) -> str:
+        """The sender's name, if the request is signed by it within the allowed clock skew."""
+        sender = headers.get(signing.SENDER_HEADER.lower())
+        timestamp = headers.get(signing.TIMESTAMP_HEADER.lower(), "")
+        signature = headers.get(signing.SIGNATURE_HEADER.lower(), "")
+        if sender not in self.secrets:
+            raise refused(401, "unknown_sender", f"unknown webhook sender {sender!r}", signing.SENDER_HEADER)
+        if not timestamp.isdigit():
+            raise refused(401, "bad_timestamp", f"{signing.TIMESTAMP_HEADER} must be unix seconds",
+                          signing.TIMESTAMP_HEADER)
+        skew = abs(time.time() - int(timestamp))
+        if skew > self.config.max_clock_skew_s:
+            raise refused(401, "stale_timestamp", f"timestamp is {skew:.0f} s away from now (limit "
+                          f"{self.config.max_clock_skew_s} s)", signing.TIMESTAMP_HEADER)
+        if not signing.signature_matches(self.secrets[sender], timestamp, body, signature):
+            raise refused(401, "bad_signature", f"signature does not match the body for sender {sender}",
+                          signing.SIGNATURE_HEADER)
+        return sender
+
+    def intake(self, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+        sender = self.authenticate(headers, body)
+        try:
+            report = DeliveryReport.model_validate_json(body)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise refused(422, "invalid", f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
+                          str(first["loc"][-1]) if first["loc"] else "body") from exc
+        store = self._intake_store()
+        if store.delivery_known(sender, report.delivery_id):
+            raise refused(409, "replayed", f"delivery {report.delivery_id} from {sender} was already received",
+                          "delivery_id")
+        self._check_against_chain(report, store)
+        if not store.record_delivery(sender, report.delivery_id, report.order_id, report.tracking_number,
+                                     report.delivered_at.isoformat(), report.evidence.kind,
+                                     report.evidence.sha256.lower().removeprefix("0x")):
+            raise refused(409, "replayed", f"delivery {report.delivery_id} from {sender} was already received",
+                          "delivery_id")
+        log.info("delivery %s of order %d from %s accepted", report.delivery_id, report.order_id, sender)
+        self.wake.set()
+        confirmation = store.confirmation(report.order_id)
+        return {"delivery_id": report.delivery_id, "order_id": report.order_id,
+                "confirmation": confirmation.state if confirmation else "pending"}
+
+    def _check_against_chain(self, report: DeliveryReport, store: OracleStore) -> None:
+        try:
+            order = self.suite.order(report.order_id)
+        except ContractRevert as exc:
+            if exc.error_name == "OrderNotFound":
+                raise refused(404, "not_found", f"no order {report.order_id}", "order_id") from exc
+            raise
+        if order.status is not OrderStatus.SHIPPED:
+            raise refused(409, "not_shipped", f"order {report.order_id} is {order.status.name.lower()}, not shipped",
+                          "order_id")
+        expected = store.shipment_ref(report.order_id) or self._shipped_ref_from_chain(report.order_id)
+        if expected != "0x" + tracking_ref(report.tracking_number).hex():
+            raise refused(422, "tracking_mismatch", f"tracking number does not match order {report.order_id}'s "
+                          "shipment", "tracking_number")
+
+    def _shipped_ref_from_chain(self, order_id: int) -> str | None:
+        """The trackingRef of the order's OrderShipped event, when the stream has not seen it yet."""
+        logs = self.suite.escrow.events.OrderShipped().get_logs(
+            from_block=self.suite.deployment.deploy_block, argument_filters={"orderId": order_id})
+        return "0x" + bytes(logs[-1]["args"]["trackingRef"]).hex() if logs else None
+
+    # ------------------------------------------------------------------ events (inside the stream's transaction)
+    def handle_events(self, events: list[ChainEvent], db: Connection) -> None:
+        for event in events:
+            order_id = event.args.get("orderId")
+            if event.name == "OrderShipped":
+                self.store.record_shipment(order_id, "0x" + bytes(event.args["trackingRef"]).hex())
+            elif event.name == "DeliveryConfirmed" and event.args["oracle"] == self.me:
+                self.store.set_confirmation(order_id, "confirmed", f"confirmed in {event.tx_hash}")
+            elif event.name in ENDINGS:
+                self.store.record_outcome(order_id, ENDINGS[event.name])
+
+    # ------------------------------------------------------------------ worker
+    def confirm_open(self) -> None:
+        """Moves every open confirmation one step; RPC trouble raises and the loop retries later."""
+        for confirmation in self.store.open_confirmations():
+            if confirmation.tx_hash is not None:
+                self._follow_sent(confirmation)
+            else:
+                self._send(confirmation.order_id)
+
+    def _send(self, order_id: int) -> None:
+        status = self.suite.order(order_id).status
+        if status is not OrderStatus.SHIPPED:
+            self.store.set_confirmation(order_id, "moot", f"order is {status.name.lower()}")
+            return
+        assert self.suite.sender is not None
+        try:
+            signed = self.suite.sender.sign(self.suite.escrow.functions.confirmDelivery(order_id),
+                                            f"confirm delivery of order {order_id}")
+        except ContractRevert as exc:
+            if exc.error_name == "AlreadyConfirmed":
+                self.store.set_confirmation(order_id, "confirmed", "already confirmed by this oracle")
+                return
+            self.store.set_confirmation(order_id, "pending", exc.message)
+            log.error("order %d: %s", order_id, exc.message)
+            return
+        self.store.set_confirmation(order_id, "sent", raw_tx=signed.raw, tx_hash=signed.tx_hash)  # before sending
+        self._deliver(order_id, signed)
+
+    def _follow_sent(self, confirmation: Confirmation) -> None:
+        assert confirmation.raw_tx is not None and confirmation.tx_hash is not None
+        signed = SignedTransaction(confirmation.raw_tx, confirmation.tx_hash, -1)
+        self._deliver(confirmation.order_id, signed)
+
+    def _deliver(self, order_id: int, signed: SignedTransaction) -> None:
+        sender = self.suite.sender
+        assert sender is not None
+        receipt = sender.receipt(signed.tx_hash)
+        if receipt is None:
+            try:
+                sender.broadcast(signed, f"confirm delivery of order {order_id}")
+            except ChainError as exc:
+                if "nonce too low" in exc.message.lower() and sender.receipt(signed.tx_hash) is None:
+                    # our nonce went to another transaction: this one can never be mined; sign anew
+                    self.store.set_confirmation(order_id, "pending", "signed transaction superseded", clear_tx=True)
+                    return
+                raise
+            receipt = self._await(signed.tx_hash, order_id)
+        if receipt["status"] == 1:
+            self.store.set_confirmation(order_id, "confirmed", f"confirmed in {signed.tx_hash}")
+            log.info("order %d: delivery confirmed in %s", order_id, signed.tx_hash)
+            return
+        status = self.suite.order(order_id).status
+        self.store.set_confirmation(order_id, "pending" if status is OrderStatus.SHIPPED else "moot",
+                                    f"transaction {signed.tx_hash} reverted; order is {status.name.lower()}",
+                                    clear_tx=True)
+
+    def _await(self, tx_hash: str, order_id: int) -> Any:
+        sender = self.suite.sender
+        assert sender is not None
+        deadline = time.monotonic() + sender.receipt_timeout_s
+        while (receipt := sender.receipt(tx_hash)) is None:
+            if time.monotonic() > deadline:
+                raise ChainError(f"confirm delivery of order {order_id}: {tx_hash} not mined yet; will re-send")
+            time.sleep(0.05)
+        return receipt
