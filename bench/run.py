@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from bench import agent, gas
+from bench import agent, api, gas
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {"gas": gas.run, "agent": agent.run}
+BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {"gas": gas.run, "agent": agent.run, "api": api.run}
 
 
 def _rows(prefix: str, data: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -76,3 +76,23 @@ def local_first_key(query: str, hub_geohash: str, distance: float, rating_centi_
     """How hubs are ranked for a buyer at `query`: the nearest geohash ring first, then distance (to
     0.1 km), then reputation (higher first), then price (lower first)."""
     return (-shared_prefix(query, hub_geohash), round(distance, 1), -rating_centi_stars, price)
+
+
+def encode(latitude: float, longitude: float, length: int = 8) -> str:
+    """The geohash of a point, `length` characters long."""
+    lat, lon = [-90.0, 90.0], [-180.0, 180.0]
+    chars, bits, value, even = [], 0, 0, True
+    while len(chars) < length:
+        half, point = (lon, longitude) if even else (lat, latitude)
+        mid = (half[0] + half[1]) / 2
+        value <<= 1
+        if point >= mid:
+            value |= 1
+            half[0] = mid
+        else:
+            half[1] = mid
+        even, bits = not even, bits + 1
+        if bits == 5:
+            chars.append(ALPHABET[value])
+            bits, value = 0, 0
+    return "".join(chars)

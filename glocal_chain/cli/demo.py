@@ -7,7 +7,8 @@ import typer
 from glocal_chain.demo.scenario import run
 
 
-def demo() -> None:
+def demo(stay: bool = typer.Option(False, "--stay", help="Keep the chain, API and oracle up afterwards, with "
+                                                           "one order waiting for a courier webhook.")) -> None:
     """Act out a day in a community network on a fresh local chain, then print a summary."""
-    result = run(lambda line: typer.echo(line))
+    result = run(lambda line: typer.echo(line), stay=stay)
     typer.echo(f"\ndemo finished in {result.wall_time_s} s")

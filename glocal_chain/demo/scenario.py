@@ -1,44 +1,55 @@
-"""The demo scenario: every role acts through the SDK (the code the CLI runs) on a fresh local anvil.
-
-The near hub runs the real hub agent, printing on a real OctoPrint server with its virtual printer. The
-oracle confirms with its wallet directly; the oracle service and the API join as they land.
+"""The demo scenario on a fresh local anvil: people act through the SDK (the code the CLI runs) and the
+public API; the services run for real: the API (uvicorn, indexer, design store), the near hub's agent
+printing on a real OctoPrint server with its virtual printer, and the delivery oracle, which a courier's
+signed webhook reaches over HTTP.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
+
+import httpx
 
 from glocal_chain.agent.agent import HubAgent, Printer
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.store import AgentStore
+from glocal_chain.api.service import ApiService
+from glocal_chain.api.settings import ApiSettings
+from glocal_chain.chain.anvil import EphemeralNode, free_port
 from glocal_chain.chain.artifacts import suite_abis
-from glocal_chain.events.decode import LogDecoder
-from glocal_chain.events.store import open_database
-from glocal_chain.events.stream import EventStream
-from glocal_chain.printers.octoprint import OctoPrintDriver
-from glocal_chain.printers.server import OctoPrintServer
-from glocal_chain.sdk.models import OrderStatus
-
-from glocal_chain.chain.anvil import EphemeralNode
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import LOCAL_CHAIN_ID, GasPolicy, NetworkConfig
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import load_deploy_config
 from glocal_chain.deploy.deployer import deploy_suite
-from glocal_chain.sdk.suite import GlocalSuite, format_units, sha256_file
+from glocal_chain.events.decode import LogDecoder
+from glocal_chain.events.store import open_database
+from glocal_chain.events.stream import EventStream, wait_for
+from glocal_chain.errors import GlocalError
+from glocal_chain.oracle import signing
+from glocal_chain.oracle.config import OracleConfig, WebhookSender
+from glocal_chain.oracle.runner import OracleRunner
+from glocal_chain.printers.octoprint import OctoPrintDriver
+from glocal_chain.printers.server import OctoPrintServer
+from glocal_chain.sdk.models import OrderStatus
+from glocal_chain.sdk.suite import GlocalSuite, format_units
 from glocal_chain.toolchain.settings import project_root
 
 DESIGN_FILE = project_root() / "examples" / "calibration-cube.gcode"
 BUYER_GEOHASH = "u4pruydr"
 PRINT_TIMEOUT_S = 180
+STEP_TIMEOUT_S = 30
+COURIER, COURIER_SECRET = "courier", "demo-courier-secret"
 ACTORS = {"operator": 0, "oracle": 1, "arbiter": 2, "community fund": 3, "designer": 4, "fablab (near)": 5,
           "library (far)": 6, "buyer": 7}
+WATCHED = ("buyer", "fablab (near)", "designer", "community fund")
 
 
 @dataclass
@@ -47,91 +58,178 @@ class DemoResult:
     orders: dict[str, int]
 
 
-def run(say: Callable[[str], None]) -> DemoResult:
+@dataclass
+class Stage:
+    """What the day's scenes share: the people, the running services and where they answer."""
+
+    say: Callable[[str], None]
+    people: dict[str, GlocalSuite]
+    api: httpx.Client
+    oracle_url: str
+    octoprint: OctoPrintServer
+    workdir: Path
+    gusd: str
+
+    def balances(self) -> dict[str, int]:
+        return {name: self.people[name].balance(self.people[name].me, self.gusd)
+                + self.people[name].owed(self.people[name].me, self.gusd) for name in WATCHED}
+
+    def indexed(self) -> None:
+        """Waits until the API's read model has every block mined so far."""
+        head = self.people["buyer"].w3.eth.block_number
+        if not wait_for(lambda: (self.api.get("/healthz").json()["indexed_block"] or -1) >= head, STEP_TIMEOUT_S):
+            raise GlocalError("the API's index did not catch up with the chain")
+
+
+def run(say: Callable[[str], None], stay: bool = False) -> DemoResult:
+    """Acts out the day; with `stay`, keeps everything running afterwards with one more order shipped and
+    waiting for a courier's webhook (docs/oracle.md sends it with curl), until Ctrl-C."""
     started = time.monotonic()
     with EphemeralNode(chain_id=LOCAL_CHAIN_ID, gas_price=0) as node, tempfile.TemporaryDirectory() as tmp, \
             OctoPrintServer(Path(tmp) / "octoprint") as octoprint:
+        workdir = Path(tmp)
         say(f"[1/8] local chain: anvil at {node.url} (free gas, cancun); OctoPrint with a virtual printer at "
             f"{octoprint.url}")
         network = NetworkConfig(name="local", rpc_urls=[node.url], chain_id=LOCAL_CHAIN_ID, gas_policy=GasPolicy.FREE,
                                 local=True)
         w3 = connect(network)
-        operator_sender = Sender(w3, dev_account(ACTORS["operator"]), gas_policy=GasPolicy.FREE)
         config = load_deploy_config(project_root() / "config" / "deploy" / "local.toml")
-        deployment = deploy_suite(w3, operator_sender, "local", config, directory=Path(tmp), fresh=True,
-                                  allow_test_token=True).deployment
-        say(f"[2/8] suite deployed: escrow {deployment.address('OrderEscrow')}")
-        as_ = {name: GlocalSuite(w3, deployment, Sender(w3, dev_account(i), gas_policy=GasPolicy.FREE))
-               for name, i in ACTORS.items()}
-        gusd = as_["buyer"].token("gUSD")
-        watched = ["buyer", "fablab (near)", "designer", "community fund"]
+        deployment = deploy_suite(w3, Sender(w3, dev_account(ACTORS["operator"]), gas_policy=GasPolicy.FREE), "local",
+                                  config, directory=workdir, fresh=True, allow_test_token=True).deployment
+        people = {name: GlocalSuite(w3, deployment, Sender(w3, dev_account(i), gas_policy=GasPolicy.FREE))
+                  for name, i in ACTORS.items()}
+        api_service = ApiService(ApiSettings(port=free_port(), database_url=str(workdir / "api.sqlite"),
+                                             designs_dir=workdir / "designs", poll_interval_s=0.2),
+                                 network=network, suite=GlocalSuite(w3, deployment))
+        oracle = OracleRunner(OracleConfig(wallet="oracle", database=workdir / "oracle.sqlite", port=free_port(),
+                                           poll_interval_s=0.2,
+                                           senders=[WebhookSender(name=COURIER, secret=COURIER_SECRET)]),
+                              network=network, suite=people["oracle"])
+        with api_service.in_background() as api_server, oracle.in_background() as oracle_server, \
+                httpx.Client(base_url=api_server.url, timeout=30) as api:
+            say(f"[2/8] suite deployed: escrow {deployment.address('OrderEscrow')}; API at {api_server.url} "
+                f"(docs at /docs); delivery oracle at {oracle_server.url}")
+            stage = Stage(say, people, api, oracle_server.url, octoprint, workdir, people["buyer"].token("gUSD"))
+            orders = _day(stage)
+            if stay:
+                _stay_open(stage, orders)
+    return DemoResult(round(time.monotonic() - started, 1), orders)
 
-        def balances() -> dict[str, int]:
-            return {name: as_[name].balance(as_[name].me, gusd) + as_[name].owed(as_[name].me, gusd)
-                    for name in watched}
 
-        product = as_["designer"].register_product(sha256_file(DESIGN_FILE), "ipfs://calibration-cube", 1_000)
-        say(f"[3/8] designer registered product {product.product_id} (sha256 {product.design_hash[:18]}..., "
-            f"royalty 10 %)")
-        near = as_["fablab (near)"].register_hub("u4pruydq", 0b1, "https://fablab.example/hub.json")
-        far = as_["library (far)"].register_hub("u33dc0", 0b1, "https://library.example/hub.json")
-        for hub in (near, far):
-            as_["operator"].approve_hub(hub.hub_id)
-        as_["fablab (near)"].publish_offer(product.product_id, near.hub_id, gusd, 12_000_000, 24)
-        as_["library (far)"].publish_offer(product.product_id, far.hub_id, gusd, 9_000_000, 48)
-        say(f"[4/8] operator approved hubs {near.hub_id} (u4pruydq) and {far.hub_id} (u33dc0); both offer it "
-            f"(12 and 9 gUSD)")
-        as_["buyer"].mint_test_tokens(as_["buyer"].me, 100_000_000)
-        before = balances()
-        ranked = as_["buyer"].near(BUYER_GEOHASH, product.product_id)
-        chosen = ranked[0].hub.hub_id
-        say(f"[5/8] buyer at {BUYER_GEOHASH} searches: " + ", ".join(
-            f"hub {r.hub.hub_id} {r.distance_km:.1f} km" for r in ranked) + f" -> hub {chosen}")
+def _day(stage: Stage) -> dict[str, int]:
+    say, people, api, gusd = stage.say, stage.people, stage.api, stage.gusd
+    stored = api.post("/v1/designs", content=DESIGN_FILE.read_bytes()).json()
+    product = people["designer"].register_product(stored["sha256"], "ipfs://calibration-cube", 1_000)
+    say(f"[3/8] designer uploaded {DESIGN_FILE.name} to the API's design store and registered product "
+        f"{product.product_id} (sha256 {product.design_hash[:18]}..., royalty 10 %)")
+    near = people["fablab (near)"].register_hub("u4pruydq", 0b1, "https://fablab.example/hub.json")
+    far = people["library (far)"].register_hub("u33dc0", 0b1, "https://library.example/hub.json")
+    for hub in (near, far):
+        people["operator"].approve_hub(hub.hub_id)
+    people["fablab (near)"].publish_offer(product.product_id, near.hub_id, gusd, 12_000_000, 24)
+    people["library (far)"].publish_offer(product.product_id, far.hub_id, gusd, 9_000_000, 48)
+    say(f"[4/8] operator approved hubs {near.hub_id} (u4pruydq) and {far.hub_id} (u33dc0); both offer it "
+        f"(12 and 9 gUSD)")
+    buyer = people["buyer"]
+    buyer.mint_test_tokens(buyer.me, 100_000_000)
+    before = stage.balances()
+    stage.indexed()
+    ranked = api.get("/v1/hubs/near", params={"geohash": BUYER_GEOHASH, "product": product.product_id,
+                                              "radius_km": 1000}).json()["hubs"]
+    chosen = ranked[0]["hub_id"]
+    say(f"[5/8] buyer at {BUYER_GEOHASH} asks the API (GET /v1/hubs/near): " + ", ".join(
+        f"hub {r['hub_id']} {r['distance_km']:.1f} km" for r in ranked) + f" -> hub {chosen}")
 
-        buyer = as_["buyer"]
-        driver = OctoPrintDriver("virtual-mk4", octoprint.url, octoprint.api_key)
-        db = open_database(Path(tmp) / "agent.db")
-        agent = HubAgent(as_["fablab (near)"], near.hub_id, AgentStore(db), DesignLibrary([DESIGN_FILE.parent]),
-                         [Printer(driver, 1)])
-        stream = EventStream(w3, "demo-agent", [deployment.address("OrderEscrow")], LogDecoder(suite_abis()), db,
-                             agent.handle_events, start_block=deployment.deploy_block, on_reorg=agent.on_reorg)
-        stop = threading.Event()
-        agent_thread = threading.Thread(target=agent.run, args=(stream, stop, 0.2), name="hub-agent", daemon=True)
-        agent_thread.start()
-        try:
-            first = buyer.place_order(product.product_id, chosen, 1, 15_000_000)
-            say(f"[6/8] order {first.order_id} escrowed (EIP-2612 permit); the hub agent verifies the design, "
-                f"accepts and prints:")
-            _await_shipped(say, buyer, driver, first.order_id)
-            as_["oracle"].confirm_delivery(first.order_id)
-            buyer.rate(first.order_id, 5)
-            say(f"      order {first.order_id}: delivery confirmed by the oracle, paid out, rated 5")
+    driver = OctoPrintDriver("virtual-mk4", stage.octoprint.url, stage.octoprint.api_key)
+    with HubAgentThread(people["fablab (near)"], near.hub_id, driver, stage.workdir,
+                    f"{api.base_url}/v1/designs/{{sha256}}"):
+        first = buyer.place_order(product.product_id, chosen, 1, 15_000_000).order_id
+        say(f"[6/8] order {first} escrowed (EIP-2612 permit); the hub agent fetches the design from the API, "
+            f"checks its sha256 against the chain, accepts and prints:")
+        _await_shipped(say, buyer, driver, first)
+        response = _courier_delivers(stage, first)
+        say(f"      courier webhook -> oracle: HTTP {response.status_code} {response.json()}")
+        if not wait_for(lambda: buyer.order(first).status is OrderStatus.DELIVERED, STEP_TIMEOUT_S):
+            raise GlocalError(f"the oracle did not confirm order {first}")
+        buyer.rate(first, 5)
+        say(f"      order {first}: delivery confirmed on chain by the oracle, paid out, rated 5")
 
-            second = buyer.place_order(product.product_id, chosen, 1, 15_000_000)
-            say(f"[7/8] order {second.order_id} printed by the agent too, then disputed:")
-            _await_shipped(say, buyer, driver, second.order_id)
-        finally:
-            stop.set()
-            agent_thread.join(30)
-            driver.close()
-            db.close()
-        buyer.dispute(second.order_id, "the part arrived cracked")
-        as_["arbiter"].resolve(second.order_id, 5_000)
-        third = buyer.place_order(product.product_id, far.hub_id, 1, 15_000_000)
-        buyer.cancel(third.order_id)
-        say(f"      order {second.order_id}: the arbiter refunds half; order {third.order_id} (far hub): cancelled "
-            f"before acceptance, refunded")
+        second = buyer.place_order(product.product_id, chosen, 1, 15_000_000).order_id
+        say(f"[7/8] order {second} printed by the agent too, then disputed:")
+        _await_shipped(say, buyer, driver, second)
+    buyer.dispute(second, "the part arrived cracked")
+    people["arbiter"].resolve(second, 5_000)
+    third = buyer.place_order(product.product_id, far.hub_id, 1, 15_000_000).order_id
+    buyer.cancel(third)
+    say(f"      order {second}: the arbiter refunds half; order {third} (far hub): cancelled before acceptance, "
+        f"refunded")
+    for name in WATCHED:
+        if people[name].owed(people[name].me, gusd):
+            people[name].withdraw(gusd)
+    after = stage.balances()
+    say("[8/8] everyone withdrew what the escrow owed them\n")
+    stage.indexed()
+    _summary(stage, before, after, near.hub_id, [first, second, third])
+    escrow_left = buyer.balance(buyer.escrow.address, gusd)
+    say(f"\nescrow holds {format_units(escrow_left, 6)} gUSD after every order ended")
+    return {"delivered": first, "resolved": second, "cancelled": third}
 
-        for name in watched:
-            if as_[name].owed(as_[name].me, gusd):
-                as_[name].withdraw(gusd)
-        after = balances()
-        say("[8/8] everyone withdrew what the escrow owed them\n")
-        _summary(say, as_, before, after, near.hub_id, [first.order_id, second.order_id, third.order_id])
-        escrow_left = as_["buyer"].balance(deployment.address("OrderEscrow"), gusd)
-        say(f"\nescrow holds {format_units(escrow_left, 6)} gUSD after every order ended")
-    return DemoResult(round(time.monotonic() - started, 1),
-                      {"delivered": first.order_id, "resolved": second.order_id, "cancelled": third.order_id})
+
+class HubAgentThread:
+    """The near hub's agent in a background thread, fetching designs from the API's store."""
+
+    def __init__(self, hub: GlocalSuite, hub_id: int, driver: OctoPrintDriver, workdir: Path, design_url: str) -> None:
+        self.db = open_database(workdir / "agent.db")
+        self.agent = HubAgent(hub, hub_id, AgentStore(self.db), DesignLibrary([], [design_url]), [Printer(driver, 1)])
+        self.stream = EventStream(hub.w3, "demo-agent", [hub.escrow.address], LogDecoder(suite_abis()), self.db,
+                                  self.agent.handle_events, start_block=hub.deployment.deploy_block,
+                                  on_reorg=self.agent.on_reorg)
+        self.driver = driver
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.agent.run, args=(self.stream, self.stop, 0.2), name="hub-agent",
+                                       daemon=True)
+
+    def __enter__(self) -> "HubAgentThread":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop.set()
+        self.thread.join(30)
+        self.driver.close()
+        self.db.close()
+
+
+def _stay_open(stage: Stage, orders: dict[str, int]) -> None:
+    hub, buyer = stage.people["fablab (near)"], stage.people["buyer"]
+    delivered = buyer.order(orders["delivered"])
+    waiting = buyer.place_order(delivered.product_id, delivered.hub_id, 1, 15_000_000).order_id
+    hub.accept(waiting)
+    tracking = f"PARCEL-{waiting}"
+    hub.ship(waiting, tracking)
+    stage.say(f"\nstaying up (Ctrl-C stops everything). Order {waiting} is shipped and waits for its courier; "
+              "send the webhook with the curl example in docs/oracle.md after:\n"
+              f"  export ORACLE_URL={stage.oracle_url} COURIER_SECRET={COURIER_SECRET} ORDER={waiting} "
+              f"TRACKING={tracking}\n  export API_URL={stage.api.base_url}")
+    try:
+        while buyer.order(waiting).status is OrderStatus.SHIPPED:
+            time.sleep(0.5)
+        stage.say(f"order {waiting} is now {buyer.order(waiting).status.name.lower()}: the webhook reached the "
+                  "oracle and it confirmed on chain")
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        stage.say("stopping")
+
+
+def _courier_delivers(stage: Stage, order_id: int) -> httpx.Response:
+    """What a courier's system sends when it hands over a parcel: a signed JSON webhook."""
+    body = json.dumps({"delivery_id": f"DEMO-{order_id}", "order_id": order_id,
+                       "tracking_number": f"PICKUP-{stage.people['fablab (near)'].order(order_id).hub_id}-{order_id}",
+                       "delivered_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                       "evidence": {"kind": "signature", "sha256": "0x" + "5" * 64}}).encode()
+    headers = signing.signed_headers(COURIER, COURIER_SECRET.encode(), int(time.time()), body)
+    return httpx.post(f"{stage.oracle_url}/v1/deliveries", content=body, headers=headers, timeout=30)
 
 
 def _await_shipped(say: Callable[[str], None], buyer: GlocalSuite, driver: OctoPrintDriver, order_id: int) -> None:
@@ -149,17 +247,17 @@ def _await_shipped(say: Callable[[str], None], buyer: GlocalSuite, driver: OctoP
     say(f"      order {order_id}: printed and marked shipped on chain by the agent")
 
 
-def _summary(say: Callable[[str], None], as_: dict[str, GlocalSuite], before: dict[str, int],
-             after: dict[str, int], hub_id: int, order_ids: list[int]) -> None:
+def _summary(stage: Stage, before: dict[str, int], after: dict[str, int], hub_id: int, order_ids: list[int]) -> None:
+    say = stage.say
     say("balances (gUSD, wallet + owed)        before        after       change")
     for name in before:
         say(f"  {name:<28} {format_units(before[name], 6):>12} {format_units(after[name], 6):>12} "
             f"{'+' if after[name] >= before[name] else '-'}{format_units(abs(after[name] - before[name]), 6):>11}")
-    hub = as_["buyer"].hub(hub_id)
-    rep = hub.reputation
-    say(f"\nhub {hub_id} reputation: rating {rep.rating_centi_stars / 100:.2f} ({rep.rating_count} rating), "
-        f"on time {rep.reliability_bps / 100:.1f} %, completed {rep.completed}, disputes lost {rep.disputes_lost}")
+    rep: dict[str, Any] = stage.api.get(f"/v1/hubs/{hub_id}").json()["reputation"]
+    say(f"\nhub {hub_id} reputation (from the API): rating {rep['rating_centi_stars'] / 100:.2f} "
+        f"({rep['rating_count']} rating), on time {rep['reliability_bps'] / 100:.1f} %, completed {rep['completed']}, "
+        f"disputes lost {rep['disputes_lost']}")
     for order_id in order_ids:
-        order = as_["buyer"].order(order_id)
-        steps = " -> ".join(entry["event"] for entry in as_["buyer"].order_history(order_id))
-        say(f"order {order_id} ({order.status.name.lower()}): {steps}")
+        order = stage.api.get(f"/v1/orders/{order_id}").json()
+        steps = " -> ".join(entry["event"] for entry in order["history"])
+        say(f"order {order_id} ({order['status']}): {steps}")

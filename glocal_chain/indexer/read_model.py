@@ -12,6 +12,7 @@ from glocal_chain.sdk.models import HubStatus, OrderStatus
 
 HALF_EARTH_KM = 20_016.0  # no two points are further apart: the widest search
 RADIUS_GROWTH = 4
+MAKERS_CACHE_PRODUCTS = 256  # products whose makers `near` keeps in memory
 
 HUB_COLUMNS = ("hub_id, operator, status, geohash, capabilities, metadata_uri, completed, completed_late, "
                "refunded_for_fault, disputes_lost, rating_count, rating_sum, rating_centi_stars, reliability_bps")
@@ -59,6 +60,7 @@ class MarketReadModel:
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
+        self._makers_cache: dict[int, tuple[int | None, list[Any]]] = {}
 
     @property
     def db(self) -> Connection:
@@ -108,11 +110,7 @@ class MarketReadModel:
         """Approved hubs offering the product within `radius_km` of `geohash`, ranked local-first
         (geo.local_first_key); when none is that close, the radius grows until one is (or the whole Earth)."""
         origin = geo.decode(geohash)
-        rows = self.db.execute(
-            f"SELECT {', '.join('h.' + c.strip() for c in HUB_COLUMNS.split(','))}, h.latitude, h.longitude, "
-            "o.token, o.price, o.lead_time_hours FROM market_offer o JOIN market_hub h ON h.hub_id = o.hub_id "
-            "WHERE o.product_id = ? AND h.status = ?", (product_id, int(HubStatus.APPROVED))).fetchall()
-        candidates = [(geo.point_distance_km(origin, (row[14], row[15])), row) for row in rows]
+        candidates = [(geo.point_distance_km(origin, (row[14], row[15])), row) for row in self._makers(product_id)]
         radius = radius_km
         within = [c for c in candidates if c[0] <= radius]
         while not within and candidates and radius < HALF_EARTH_KM:
@@ -128,6 +126,26 @@ class MarketReadModel:
             hubs.append(hub)
         return {"geohash": geohash, "product_id": product_id, "radius_km": radius_km, "searched_radius_km": radius,
                 "widened": radius > radius_km, "hubs": hubs}
+
+    def product_exists(self, product_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM market_product WHERE product_id = ?", (product_id,)).fetchone() is not None
+
+    def _makers(self, product_id: int) -> list[Any]:
+        """Approved hubs offering the product with their offer; cached until the index moves on a block."""
+        block = self.indexed_block()
+        with self._lock:
+            cached = self._makers_cache.get(product_id)
+        if cached is not None and cached[0] == block:
+            return cached[1]
+        rows = self.db.execute(
+            f"SELECT {', '.join('h.' + c.strip() for c in HUB_COLUMNS.split(','))}, h.latitude, h.longitude, "
+            "o.token, o.price, o.lead_time_hours FROM market_offer o JOIN market_hub h ON h.hub_id = o.hub_id "
+            "WHERE o.product_id = ? AND h.status = ?", (product_id, int(HubStatus.APPROVED))).fetchall()
+        with self._lock:
+            if len(self._makers_cache) >= MAKERS_CACHE_PRODUCTS:
+                self._makers_cache.pop(next(iter(self._makers_cache)))
+            self._makers_cache[product_id] = (block, rows)
+        return rows
 
     # ------------------------------------------------------------------ orders
     def order(self, order_id: int) -> dict[str, Any] | None:

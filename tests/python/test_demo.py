@@ -18,3 +18,5 @@ def test_demo_ends_every_order_and_conserves_money_if_run_twice():
         assert "order 1 (delivered): OrderPlaced -> OrderAccepted -> OrderShipped -> DeliveryConfirmed" in text
         assert "order 3 (refunded): OrderPlaced -> OrderRefunded" in text
         assert text.count("printed and marked shipped on chain by the agent") == 2  # by the real agent
+        assert "courier webhook -> oracle: HTTP 202" in text  # the oracle service, over HTTP
+        assert "asks the API (GET /v1/hubs/near): hub 1 0.0 km, hub 2 601.6 km -> hub 1" in text

@@ -36,7 +36,7 @@ def near(geohash: str = Query(description="Where the buyer is"),
         geo.validate(geohash)
     except geo.InvalidGeohash as exc:
         raise invalid("geohash", exc.message) from exc
-    if api.market.product(product) is None:
+    if not api.market.product_exists(product):
         raise not_found("product", product, "product")
     return api.market.near(geohash, product, radius_km, limit)
 
