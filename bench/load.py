@@ -26,8 +26,12 @@ def open_loop(url: str, paths: list[str], rate: float, workers: int) -> dict[str
     errors = [0]
     lock = threading.Lock()
 
+    ready = threading.Barrier(workers + 1)
+
     def work() -> None:
         with httpx.Client(base_url=url, timeout=10) as client:
+            client.get("/healthz")  # connect (and build the client's SSL context) before the clock starts
+            ready.wait()
             while (item := queue.get()) is not None:
                 scheduled, path = item
                 delay = scheduled - time.perf_counter()
@@ -42,6 +46,7 @@ def open_loop(url: str, paths: list[str], rate: float, workers: int) -> dict[str
     threads = [threading.Thread(target=work) for _ in range(workers)]
     for thread in threads:
         thread.start()
+    ready.wait()
     start = time.perf_counter() + 0.2
     for i, path in enumerate(paths):
         queue.put((start + i / rate, path))
