@@ -26,12 +26,10 @@ from glocal_chain.agent.agent import HubAgent, Printer
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.store import AgentStore
 from glocal_chain.chain.anvil import EphemeralNode
-from glocal_chain.chain.artifacts import suite_abis
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.demo.market import open_local_market
-from glocal_chain.events.decode import LogDecoder
 from glocal_chain.events.store import open_database
 from glocal_chain.events.stream import EventStream
 from glocal_chain.printers.base import JobResult, PrinterState, PrinterStatus
@@ -83,8 +81,8 @@ def _world(node: EphemeralNode, tmp: Path) -> dict[str, Any]:
 def _agent(world: dict[str, Any], db: sqlite3.Connection, printer: Any) -> tuple[HubAgent, EventStream]:
     agent = HubAgent(world["hub"], world["hub_id"], AgentStore(db), DesignLibrary([world["designs"]]),
                      [Printer(printer, 1)])
-    stream = EventStream(world["w3"], "bench", [world["deployment"].address("OrderEscrow")], LogDecoder(suite_abis()),
-                         db, agent.handle_events, start_block=world["deployment"].deploy_block, on_reorg=agent.on_reorg)
+    stream = EventStream.for_deployment(world["w3"], world["deployment"], "bench", db, agent.handle_events,
+                                        on_reorg=agent.on_reorg)
     return agent, stream
 
 
@@ -165,10 +163,8 @@ def backfill() -> dict[str, float]:
         def count(events: list[Any], db: sqlite3.Connection) -> None:
             counted[0] += len(events)
 
-        stream = EventStream(w3, "backfill", [world["deployment"].address(n)
-                                              for n in ("HubRegistry", "ProductRegistry", "OrderEscrow")],
-                             LogDecoder(suite_abis()), open_database(tmp / "stream.db"), count,
-                             start_block=world["deployment"].deploy_block, initial_batch=1_000)
+        stream = EventStream.for_deployment(w3, world["deployment"], "backfill", open_database(tmp / "stream.db"), count,
+                                            ("HubRegistry", "ProductRegistry", "OrderEscrow"), initial_batch=1_000)
         started = time.monotonic()
         stream.poll()
         elapsed = time.monotonic() - started

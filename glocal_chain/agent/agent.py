@@ -30,6 +30,11 @@ from glocal_chain.sdk.suite import GlocalSuite
 log = logging.getLogger(__name__)
 
 
+def pickup_tracking_number(hub_id: int, order_id: int) -> str:
+    """The tracking number the agent ships with: the parcel waits at the hub's pickup desk."""
+    return f"PICKUP-{hub_id}-{order_id}"
+
+
 @dataclass
 class Printer:
     driver: PrinterDriver
@@ -198,7 +203,7 @@ class HubAgent:
                 log.warning("order %d vanished in a reorganisation; not shipped", order_id)
                 continue
             if status is OrderStatus.ACCEPTED:
-                self.suite.ship(order_id, f"PICKUP-{self.hub_id}-{order_id}")
+                self.suite.ship(order_id, pickup_tracking_number(self.hub_id, order_id))
             if status in (OrderStatus.ACCEPTED, OrderStatus.SHIPPED):
                 self.store.set_order(order_id, "shipped")
                 log.info("order %d shipped", order_id)

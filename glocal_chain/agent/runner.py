@@ -11,10 +11,8 @@ from glocal_chain.agent.config import AgentConfig
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.observability import AgentObservability
 from glocal_chain.agent.store import AgentStore
-from glocal_chain.chain.artifacts import suite_abis
 from glocal_chain.chain.networks import load_network
 from glocal_chain.errors import ConfigError
-from glocal_chain.events.decode import LogDecoder
 from glocal_chain.events.store import open_database
 from glocal_chain.events.stream import EventStream
 from glocal_chain.printers.octoprint import OctoPrintDriver
@@ -44,11 +42,10 @@ class AgentRunner:
         self.agent = HubAgent(self.suite, config.hub_id, AgentStore(self.db),
                               DesignLibrary(config.design_dirs, config.design_urls), printers, config.max_attempts,
                               config.product_capabilities, config.printer_timeout_s, config.product_materials)
-        escrow = self.suite.deployment.address("OrderEscrow")
-        confirmations = network.confirmations if config.confirmations is None else config.confirmations
-        self.stream = EventStream(self.suite.w3, f"agent-hub-{config.hub_id}", [escrow], LogDecoder(suite_abis()),
-                                  self.db, self.agent.handle_events, start_block=self.suite.deployment.deploy_block,
-                                  confirmations=confirmations, on_reorg=self.agent.on_reorg)
+        self.stream = EventStream.for_deployment(self.suite.w3, self.suite.deployment, f"agent-hub-{config.hub_id}",
+                                                 self.db, self.agent.handle_events,
+                                                 confirmations=network.confirmations_or(config.confirmations),
+                                                 on_reorg=self.agent.on_reorg)
         self.config = config
         self.observability = None
         if config.metrics_port is not None:

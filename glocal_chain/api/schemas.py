@@ -6,16 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from glocal_chain.sdk.models import Offer, Reputation  # the SDK's domain objects, served as they are
+
 MAX_ID = 2**32 - 1  # product and hub ids are uint32
 MAX_ORDER_ID = 2**63 - 1  # order ids are uint256 on chain; no chain reaches 2**63 orders
-
-
-class Offer(BaseModel):
-    product_id: int
-    hub_id: int
-    token: str
-    price: int
-    lead_time_hours: int
 
 
 class Product(BaseModel):
@@ -27,17 +21,6 @@ class Product(BaseModel):
     active: bool
     metadata_uri: str
     offers: list[Offer] | None = None
-
-
-class Reputation(BaseModel):
-    completed: int
-    completed_late: int
-    refunded_for_fault: int
-    disputes_lost: int
-    rating_count: int
-    rating_sum: int
-    rating_centi_stars: int
-    reliability_bps: int
 
 
 class Hub(BaseModel):

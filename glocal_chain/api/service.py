@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from contextlib import contextmanager
 from functools import partial
 from typing import Iterator
-
-import uvicorn
 
 from glocal_chain.api.app import create_app
 from glocal_chain.api.designs import DesignStore
@@ -18,12 +15,10 @@ from glocal_chain.api.settings import ApiSettings
 from glocal_chain.api.unsigned import UnsignedTransactions
 from glocal_chain.chain.networks import NetworkConfig, load_network
 from glocal_chain.database import open_database
-from glocal_chain.http_server import BackgroundServer
+from glocal_chain.http_server import BackgroundServer, serve, worker_thread
 from glocal_chain.indexer.indexer import MarketIndexer, reputation_scoring
 from glocal_chain.indexer.read_model import MarketReadModel
 from glocal_chain.sdk.suite import GlocalSuite
-
-log = logging.getLogger(__name__)
 
 
 class ApiService:
@@ -33,9 +28,8 @@ class ApiService:
         self.settings = settings
         self.ws_url = network.ws_url
         self.suite = suite or GlocalSuite.open(network)
-        confirmations = network.confirmations if settings.confirmations is None else settings.confirmations
         self.indexer = MarketIndexer(self.suite.w3, self.suite.deployment, open_database(settings.database()),
-                                     reputation_scoring(self.suite), confirmations)
+                                     reputation_scoring(self.suite), network.confirmations_or(settings.confirmations))
         self.market = MarketReadModel(partial(open_database, settings.database()))
         self.metrics = ApiMetrics()
         self.services = ApiServices(self.market, DesignStore(settings.designs()),
@@ -53,32 +47,27 @@ class ApiService:
         """Indexes everything confirmed so far (before serving, so the first answers are current)."""
         return self.indexer.poll()
 
-    def start_indexer(self) -> threading.Thread:
-        indexer = threading.Thread(target=self.indexer.run, args=(self.stop, self.settings.poll_interval_s,
-                                                                  self.ws_url), name="market-index", daemon=True)
-        indexer.start()
-        return indexer
+    def _index(self) -> None:
+        self.indexer.run(self.stop, self.settings.poll_interval_s, self.ws_url)
+
+    def _close(self) -> None:
+        self.market.close()
+        self.indexer.db.close()
 
     @contextmanager
     def in_background(self) -> Iterator[BackgroundServer]:
         """The indexer and the API in background threads, stopped on exit (demo, tests, benchmarks)."""
-        indexer = self.start_indexer()
         try:
-            with BackgroundServer(self.app, self.settings.port, self.settings.host) as server:
+            with worker_thread(self._index, "market-index", self.stop), \
+                    BackgroundServer(self.app, self.settings.port, self.settings.host) as server:
                 yield server
         finally:
-            self.stop.set()
-            indexer.join(10)
-            self.market.close()
+            self._close()
 
     def run(self) -> None:
-        """Serves until SIGINT or SIGTERM (uvicorn handles them), with the indexer following the chain."""
-        indexer = self.start_indexer()
-        server = uvicorn.Server(uvicorn.Config(self.app, host=self.settings.host, port=self.settings.port,
-                                               log_level="warning", access_log=False))
+        """Serves until SIGINT or SIGTERM, with the indexer following the chain."""
         try:
-            server.run()
+            with worker_thread(self._index, "market-index", self.stop):
+                serve(self.app, self.settings.host, self.settings.port)
         finally:
-            self.stop.set()
-            indexer.join(10)
-            self.market.close()
+            self._close()

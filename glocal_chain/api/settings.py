@@ -37,10 +37,8 @@ class ApiSettings(BaseModel):
 def load_api_settings(path: Path | None = None, **overrides: Any) -> ApiSettings:
     """api.toml (if given), then the environment, then explicit overrides (CLI options that were set)."""
     data: dict[str, Any] = read_toml(path, "API config") if path is not None else {}
-    base = path.parent if path is not None else Path.cwd()
-    for key in ("designs_dir",):
-        if key in data:
-            data[key] = str(base / data[key])
+    if path is not None and "designs_dir" in data:  # relative to the file, like the other services' paths
+        data["designs_dir"] = str(path.parent / data["designs_dir"])
     data.update(env_overrides(ENV_PREFIX, ENV_FIELDS))
     if "DATABASE_URL" in os.environ:
         data["database_url"] = os.environ["DATABASE_URL"]

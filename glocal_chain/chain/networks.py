@@ -44,6 +44,10 @@ class NetworkConfig(BaseModel):
     local: bool = False
     request_timeout_s: float = Field(default=10.0, gt=0)
 
+    def confirmations_or(self, override: int | None) -> int:
+        """A service's own confirmations setting if it has one, else the network's."""
+        return self.confirmations if override is None else override
+
     @field_validator("evm_version")
     @classmethod
     def _supported_evm(cls, value: str | None) -> str | None:

@@ -48,7 +48,6 @@ def _is_revert(exc: Exception) -> bool:
 class SignedTransaction:
     raw: str
     tx_hash: str
-    nonce: int
 
 
 @dataclass
@@ -116,7 +115,7 @@ class Sender:
         tx.setdefault("chainId", self.w3.eth.chain_id)
         tx["nonce"] = self._take_nonce()
         signed = self.account.sign_transaction(tx)
-        return SignedTransaction("0x" + bytes(signed.raw_transaction).hex(), signed.hash.to_0x_hex(), tx["nonce"])
+        return SignedTransaction("0x" + bytes(signed.raw_transaction).hex(), signed.hash.to_0x_hex())
 
     def broadcast(self, signed: SignedTransaction, action: str) -> None:
         """Sends signed bytes; a node that already has them (or mined them) is not an error."""
@@ -170,13 +169,18 @@ class Sender:
         signed = self.account.sign_transaction(tx)
         return HexBytes(self.w3.eth.send_raw_transaction(signed.raw_transaction))
 
-    def wait(self, tx_hash: HexBytes, action: str, tx: dict[str, Any] | None = None) -> TxReceipt:
+    def await_receipt(self, tx_hash: HexBytes | str, action: str) -> TxReceipt:
+        """The receipt, once mined (reverted or not); a ChainError after `receipt_timeout_s`."""
         try:
-            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout_s,
-                                                                poll_latency=0.05)
+            return self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout_s,  # type: ignore[arg-type]
+                                                            poll_latency=0.05)
         except TimeExhausted as exc:
             self.reset_nonce()
-            raise ChainError(f"{action}: no receipt for {tx_hash.hex()} within {self.receipt_timeout_s:.0f} s") from exc
+            raise ChainError(f"{action}: no receipt for {HexBytes(tx_hash).to_0x_hex()} within "
+                             f"{self.receipt_timeout_s:.0f} s") from exc
+
+    def wait(self, tx_hash: HexBytes, action: str, tx: dict[str, Any] | None = None) -> TxReceipt:
+        receipt = self.await_receipt(tx_hash, action)
         if receipt["status"] != 1:
             raise self._explain_failure(receipt, action, tx)
         if self.confirmations:

@@ -16,20 +16,18 @@ from typing import Any, Callable
 
 import httpx
 
-from glocal_chain.agent.agent import HubAgent, Printer
+from glocal_chain.agent.agent import HubAgent, Printer, pickup_tracking_number
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.store import AgentStore
 from glocal_chain.api.service import ApiService
 from glocal_chain.api.settings import ApiSettings
 from glocal_chain.chain.anvil import EphemeralNode, free_port
-from glocal_chain.chain.artifacts import suite_abis
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import LOCAL_CHAIN_ID, GasPolicy, NetworkConfig
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import load_deploy_config
 from glocal_chain.deploy.deployer import deploy_suite
-from glocal_chain.events.decode import LogDecoder
 from glocal_chain.events.store import open_database
 from glocal_chain.events.stream import EventStream, wait_for
 from glocal_chain.errors import GlocalError
@@ -147,7 +145,7 @@ def _day(stage: Stage) -> dict[str, int]:
         say(f"[6/8] order {first} escrowed (EIP-2612 permit); the hub agent fetches the design from the API, "
             f"checks its sha256 against the chain, accepts and prints:")
         _await_shipped(say, buyer, driver, first)
-        response = _courier_delivers(stage, first)
+        response = _courier_delivers(stage, first, pickup_tracking_number(chosen, first))
         say(f"      courier webhook -> oracle: HTTP {response.status_code} {response.json()}")
         if not wait_for(lambda: buyer.order(first).status is OrderStatus.DELIVERED, STEP_TIMEOUT_S):
             raise GlocalError(f"the oracle did not confirm order {first}")
@@ -181,9 +179,8 @@ class HubAgentThread:
     def __init__(self, hub: GlocalSuite, hub_id: int, driver: OctoPrintDriver, workdir: Path, design_url: str) -> None:
         self.db = open_database(workdir / "agent.db")
         self.agent = HubAgent(hub, hub_id, AgentStore(self.db), DesignLibrary([], [design_url]), [Printer(driver, 1)])
-        self.stream = EventStream(hub.w3, "demo-agent", [hub.escrow.address], LogDecoder(suite_abis()), self.db,
-                                  self.agent.handle_events, start_block=hub.deployment.deploy_block,
-                                  on_reorg=self.agent.on_reorg)
+        self.stream = EventStream.for_deployment(hub.w3, hub.deployment, "demo-agent", self.db, self.agent.handle_events,
+                                                 on_reorg=self.agent.on_reorg)
         self.driver = driver
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.agent.run, args=(self.stream, self.stop, 0.2), name="hub-agent",
@@ -222,10 +219,10 @@ def _stay_open(stage: Stage, orders: dict[str, int]) -> None:
         stage.say("stopping")
 
 
-def _courier_delivers(stage: Stage, order_id: int) -> httpx.Response:
+def _courier_delivers(stage: Stage, order_id: int, tracking_number: str) -> httpx.Response:
     """What a courier's system sends when it hands over a parcel: a signed JSON webhook."""
     body = json.dumps({"delivery_id": f"DEMO-{order_id}", "order_id": order_id,
-                       "tracking_number": f"PICKUP-{stage.people['fablab (near)'].order(order_id).hub_id}-{order_id}",
+                       "tracking_number": tracking_number,
                        "delivered_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                        "evidence": {"kind": "signature", "sha256": "0x" + "5" * 64}}).encode()
     headers = signing.signed_headers(COURIER, COURIER_SECRET.encode(), int(time.time()), body)

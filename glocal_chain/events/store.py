@@ -59,6 +59,15 @@ class StreamStore:
     def prune_blocks_before(self, number: int) -> None:
         self.db.execute("DELETE FROM stream_block WHERE stream = ? AND block_number < ?", (self.stream, number))
 
+    def forget_checkpoint(self) -> None:
+        self.db.execute("DELETE FROM stream_checkpoint WHERE stream = ?", (self.stream,))
+
+    def forget_all(self) -> None:
+        """Checkpoint, block hashes and handled events: the stream starts over from its start block."""
+        self.forget_checkpoint()
+        self.db.execute("DELETE FROM stream_block WHERE stream = ?", (self.stream,))
+        self.db.execute("DELETE FROM stream_handled WHERE stream = ?", (self.stream,))
+
     def forget_handled_after(self, number: int) -> None:
         """Un-handles events of blocks a reorganisation replaced: if they come back, they are new again."""
         self.db.execute("DELETE FROM stream_handled WHERE stream = ? AND block_number > ?", (self.stream, number))

@@ -26,7 +26,9 @@ import requests
 from web3 import Web3
 from web3.exceptions import Web3RPCError
 
+from glocal_chain.chain.artifacts import suite_abis
 from glocal_chain.database import Connection
+from glocal_chain.deploy.deployments import Deployment
 from glocal_chain.errors import ChainError
 from glocal_chain.events.decode import LogDecoder
 from glocal_chain.events.loop import run_until_stopped
@@ -101,6 +103,14 @@ class EventStream:
         self.on_reorg = on_reorg
         self.stats = StreamStats()
         self._addresses: dict[str, str] = {}
+
+    @classmethod
+    def for_deployment(cls, w3: Web3, deployment: Deployment, name: str, db: Connection, handler: Handler,
+                       contracts: Sequence[str] = ("OrderEscrow",), **options: Any) -> "EventStream":
+        """A stream over some of a deployment's contracts (by name), from its deploy block, decoding
+        every suite event."""
+        return cls(w3, name, [deployment.address(contract) for contract in contracts], LogDecoder(suite_abis()), db,
+                   handler, start_block=deployment.deploy_block, **options)
 
     # ------------------------------------------------------------------ polling
     def poll(self) -> int:
@@ -212,7 +222,7 @@ class EventStream:
         if fork >= self.start_block:
             self.store.set_checkpoint(fork, fork_hash or "0x")
         else:
-            self.db.execute("DELETE FROM stream_checkpoint WHERE stream = ?", (self.name,))
+            self.store.forget_checkpoint()
         self.db.execute("COMMIT")
         self.stats.reorgs += 1
         log.warning("stream %s: chain reorganised below block %d; rewound to block %d", self.name, checkpoint[0],

@@ -7,19 +7,16 @@ import threading
 
 from web3 import Web3
 
-from glocal_chain.chain.artifacts import suite_abis
 from glocal_chain.database import Connection
 from glocal_chain.deploy.deployments import Deployment
-from glocal_chain.events.decode import LogDecoder
 from glocal_chain.events.store import SCHEMA as STREAM_SCHEMA
 from glocal_chain.events.loop import run_until_stopped
 from glocal_chain.events.stream import RECOVERABLE_ERRORS, EventStream
 from glocal_chain.indexer.projection import MarketProjection, ReputationScoring
-from glocal_chain.indexer.schema import SCHEMA, TABLES
+from glocal_chain.indexer.schema import SCHEMA, STREAM_NAME, TABLES
 from glocal_chain.sdk.suite import GlocalSuite
 
 log = logging.getLogger(__name__)
-STREAM_NAME = "market-index"
 SUITE_CONTRACTS = ("HubRegistry", "ProductRegistry", "OrderEscrow")
 
 
@@ -44,10 +41,9 @@ class MarketIndexer:
         create_schema(db)
         self.projection = MarketProjection(scoring)
         self._rebuild = False
-        self.stream = EventStream(w3, STREAM_NAME, [deployment.address(name) for name in SUITE_CONTRACTS],
-                                  LogDecoder(suite_abis()), db, self.projection.handle,
-                                  start_block=deployment.deploy_block, confirmations=confirmations,
-                                  on_reorg=self._on_reorg)
+        self.stream = EventStream.for_deployment(w3, deployment, STREAM_NAME, db, self.projection.handle,
+                                                 SUITE_CONTRACTS, confirmations=confirmations,
+                                                 on_reorg=self._on_reorg)
 
     def _on_reorg(self, fork_block: int) -> None:
         self._rebuild = True
@@ -66,8 +62,7 @@ class MarketIndexer:
         self.db.execute("BEGIN IMMEDIATE")
         for table in TABLES:
             self.db.execute(f"DELETE FROM {table}")
-        for table in ("stream_checkpoint", "stream_block", "stream_handled"):
-            self.db.execute(f"DELETE FROM {table} WHERE stream = ?", (STREAM_NAME,))
+        self.stream.store.forget_all()
         self.db.execute("COMMIT")
         self._rebuild = False
 

@@ -8,32 +8,42 @@ from typing import Any, Callable
 
 from glocal_chain import geo
 from glocal_chain.database import Connection
+from glocal_chain.events.store import StreamStore
+from glocal_chain.indexer.schema import STREAM_NAME
 from glocal_chain.sdk.models import HubStatus, OrderStatus
 
 HALF_EARTH_KM = 20_016.0  # no two points are further apart: the widest search
 RADIUS_GROWTH = 4
 MAKERS_CACHE_PRODUCTS = 256  # products whose makers `near` keeps in memory
 
-HUB_COLUMNS = ("hub_id, operator, status, geohash, capabilities, metadata_uri, completed, completed_late, "
-               "refunded_for_fault, disputes_lost, rating_count, rating_sum, rating_centi_stars, reliability_bps")
-ORDER_COLUMNS = ("order_id, buyer, hub_id, product_id, token, quantity, amount, royalty, status, deadline, "
-                 "confirmations, shipped_late, rating, tracking_ref, placed_block, updated_block")
-PRODUCT_COLUMNS = "product_id, designer, design_hash, royalty_bps, version, active, metadata_uri"
+HUB_FIELDS = ("hub_id", "operator", "status", "geohash", "capabilities", "metadata_uri", "completed",
+              "completed_late", "refunded_for_fault", "disputes_lost", "rating_count", "rating_sum",
+              "rating_centi_stars", "reliability_bps")
+PROFILE_LENGTH = 6  # the hub fields before its reputation counters
+ORDER_FIELDS = ("order_id", "buyer", "hub_id", "product_id", "token", "quantity", "amount", "royalty", "status",
+                "deadline", "confirmations", "shipped_late", "rating", "tracking_ref", "placed_block", "updated_block")
+PRODUCT_FIELDS = ("product_id", "designer", "design_hash", "royalty_bps", "version", "active", "metadata_uri")
+# A hub that can make a product: its fields, its position, and its offer.
+MAKER_FIELDS = (*HUB_FIELDS, "latitude", "longitude", "token", "price", "lead_time_hours")
+MAKER = {name: index for index, name in enumerate(MAKER_FIELDS)}
+
+HUB_COLUMNS = ", ".join(HUB_FIELDS)
+ORDER_COLUMNS = ", ".join(ORDER_FIELDS)
+PRODUCT_COLUMNS = ", ".join(PRODUCT_FIELDS)
+MAKERS_QUERY = (f"SELECT {', '.join('h.' + field for field in HUB_FIELDS)}, h.latitude, h.longitude, o.token, "
+                "o.price, o.lead_time_hours FROM market_offer o JOIN market_hub h ON h.hub_id = o.hub_id "
+                "WHERE o.product_id = ? AND h.status = ?")
 
 
 def _hub(row: Any) -> dict[str, Any]:
-    (hub_id, operator, status, geohash, capabilities, uri, completed, late, refunded, lost, count, total, rating,
-     reliability) = row
-    return {"hub_id": hub_id, "operator": operator, "status": HubStatus(status).name.lower(), "geohash": geohash,
-            "capabilities": capabilities, "metadata_uri": uri,
-            "reputation": {"completed": completed, "completed_late": late, "refunded_for_fault": refunded,
-                           "disputes_lost": lost, "rating_count": count, "rating_sum": total,
-                           "rating_centi_stars": rating, "reliability_bps": reliability}}
+    hub = dict(zip(HUB_FIELDS[:PROFILE_LENGTH], row))
+    hub["status"] = HubStatus(hub["status"]).name.lower()
+    hub["reputation"] = dict(zip(HUB_FIELDS[PROFILE_LENGTH:], row[PROFILE_LENGTH:len(HUB_FIELDS)]))
+    return hub
 
 
 def _order(row: Any) -> dict[str, Any]:
-    names = [c.strip() for c in ORDER_COLUMNS.split(",")]
-    order = dict(zip(names, row))
+    order = dict(zip(ORDER_FIELDS, row))
     order["status"] = OrderStatus(order["status"]).name.lower()
     order["amount"], order["royalty"] = int(order["amount"]), int(order["royalty"])
     order["shipped_late"] = bool(order["shipped_late"])
@@ -42,8 +52,7 @@ def _order(row: Any) -> dict[str, Any]:
 
 
 def _product(row: Any) -> dict[str, Any]:
-    names = [c.strip() for c in PRODUCT_COLUMNS.split(",")]
-    product = dict(zip(names, row))
+    product = dict(zip(PRODUCT_FIELDS, row))
     product["active"] = bool(product["active"])
     return product
 
@@ -110,19 +119,24 @@ class MarketReadModel:
         """Approved hubs offering the product within `radius_km` of `geohash`, ranked local-first
         (geo.local_first_key); when none is that close, the radius grows until one is (or the whole Earth)."""
         origin = geo.decode(geohash)
-        candidates = [(geo.point_distance_km(origin, (row[14], row[15])), row) for row in self._makers(product_id)]
+        latitude, longitude = MAKER["latitude"], MAKER["longitude"]
+        candidates = [(geo.point_distance_km(origin, (row[latitude], row[longitude])), row)
+                      for row in self._makers(product_id)]
         radius = radius_km
         within = [c for c in candidates if c[0] <= radius]
         while not within and candidates and radius < HALF_EARTH_KM:
             radius = min(radius * RADIUS_GROWTH, HALF_EARTH_KM)
             within = [c for c in candidates if c[0] <= radius]
-        within.sort(key=lambda c: geo.local_first_key(geohash, c[1][3], c[0], c[1][12], int(c[1][17])))
+        geohash_at, rating_at, price_at = MAKER["geohash"], MAKER["rating_centi_stars"], MAKER["price"]
+        within.sort(key=lambda c: geo.local_first_key(geohash, c[1][geohash_at], c[0], c[1][rating_at],
+                                                      int(c[1][price_at])))
         hubs = []
         for distance, row in within[:limit]:
-            hub = _hub(row[:14])
-            hub["offer"] = _offer(product_id, row[0], row[16], row[17], row[18])
+            hub = _hub(row)
+            hub["offer"] = _offer(product_id, row[MAKER["hub_id"]], row[MAKER["token"]], row[price_at],
+                                  row[MAKER["lead_time_hours"]])
             hub["distance_km"] = round(distance, 3)
-            hub["shared_geohash_prefix"] = geo.shared_prefix(geohash, row[3])
+            hub["shared_geohash_prefix"] = geo.shared_prefix(geohash, row[geohash_at])
             hubs.append(hub)
         return {"geohash": geohash, "product_id": product_id, "radius_km": radius_km, "searched_radius_km": radius,
                 "widened": radius > radius_km, "hubs": hubs}
@@ -137,10 +151,7 @@ class MarketReadModel:
             cached = self._makers_cache.get(product_id)
         if cached is not None and cached[0] == block:
             return cached[1]
-        rows = self.db.execute(
-            f"SELECT {', '.join('h.' + c.strip() for c in HUB_COLUMNS.split(','))}, h.latitude, h.longitude, "
-            "o.token, o.price, o.lead_time_hours FROM market_offer o JOIN market_hub h ON h.hub_id = o.hub_id "
-            "WHERE o.product_id = ? AND h.status = ?", (product_id, int(HubStatus.APPROVED))).fetchall()
+        rows = self.db.execute(MAKERS_QUERY, (product_id, int(HubStatus.APPROVED))).fetchall()
         with self._lock:
             if len(self._makers_cache) >= MAKERS_CACHE_PRODUCTS:
                 self._makers_cache.pop(next(iter(self._makers_cache)))
@@ -169,8 +180,8 @@ class MarketReadModel:
 
     # ------------------------------------------------------------------ progress
     def indexed_block(self) -> int | None:
-        row = self.db.execute("SELECT block_number FROM stream_checkpoint WHERE stream = 'market-index'").fetchone()
-        return None if row is None else int(row[0])
+        checkpoint = StreamStore(self.db, STREAM_NAME).checkpoint()
+        return None if checkpoint is None else checkpoint[0]
 
 
 def _filters(conditions: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:

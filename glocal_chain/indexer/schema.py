@@ -1,6 +1,8 @@
 """Tables of the market read model (portable SQL, see glocal_chain.database). Amounts are uint256, kept
 as decimal TEXT; every other number fits BIGINT."""
 
+STREAM_NAME = "market-index"  # the event stream feeding the read model (its checkpoint is the indexed block)
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS market_product (
     product_id BIGINT PRIMARY KEY, designer TEXT NOT NULL, design_hash TEXT NOT NULL,

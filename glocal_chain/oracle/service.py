@@ -52,6 +52,11 @@ def refused(status: int, code: str, message: str, field: str | None = None) -> A
     return ApiError(status, code, message, field)
 
 
+def _replayed(sender: str, report: DeliveryReport) -> ApiError:
+    return refused(409, "replayed", f"delivery {report.delivery_id} from {sender} was already received",
+                   "delivery_id")
+
+
 class DeliveryOracle:
     def __init__(self, suite: GlocalSuite, config: OracleConfig, worker_db: Connection,
                  connect: Callable[[], Connection]) -> None:
@@ -107,14 +112,12 @@ class DeliveryOracle:
                           str(first["loc"][-1]) if first["loc"] else "body") from exc
         store = self._intake_store()
         if store.delivery_known(sender, report.delivery_id):
-            raise refused(409, "replayed", f"delivery {report.delivery_id} from {sender} was already received",
-                          "delivery_id")
+            raise _replayed(sender, report)
         self._check_against_chain(report, store)
         if not store.record_delivery(sender, report.delivery_id, report.order_id, report.tracking_number,
                                      report.delivered_at.isoformat(), report.evidence.kind,
                                      report.evidence.sha256.lower().removeprefix("0x")):
-            raise refused(409, "replayed", f"delivery {report.delivery_id} from {sender} was already received",
-                          "delivery_id")
+            raise _replayed(sender, report)  # the same id arrived twice at once: the second insert lost
         log.info("delivery %s of order %d from %s accepted", report.delivery_id, report.order_id, sender)
         self.wake.set()
         confirmation = store.confirmation(report.order_id)
@@ -183,7 +186,7 @@ class DeliveryOracle:
 
     def _follow_sent(self, confirmation: Confirmation) -> None:
         assert confirmation.raw_tx is not None and confirmation.tx_hash is not None
-        signed = SignedTransaction(confirmation.raw_tx, confirmation.tx_hash, -1)
+        signed = SignedTransaction(confirmation.raw_tx, confirmation.tx_hash)
         self._deliver(confirmation.order_id, signed)
 
     def _deliver(self, order_id: int, signed: SignedTransaction) -> None:
@@ -199,7 +202,7 @@ class DeliveryOracle:
                     self.store.set_confirmation(order_id, "pending", "signed transaction superseded", clear_tx=True)
                     return
                 raise
-            receipt = self._await(signed.tx_hash, order_id)
+            receipt = sender.await_receipt(signed.tx_hash, f"confirm delivery of order {order_id} (re-sent later)")
         if receipt["status"] == 1:
             self.store.set_confirmation(order_id, "confirmed", f"confirmed in {signed.tx_hash}")
             log.info("order %d: delivery confirmed in %s", order_id, signed.tx_hash)
@@ -208,13 +211,3 @@ class DeliveryOracle:
         self.store.set_confirmation(order_id, "pending" if status is OrderStatus.SHIPPED else "moot",
                                     f"transaction {signed.tx_hash} reverted; order is {status.name.lower()}",
                                     clear_tx=True)
-
-    def _await(self, tx_hash: str, order_id: int) -> Any:
-        sender = self.suite.sender
-        assert sender is not None
-        deadline = time.monotonic() + sender.receipt_timeout_s
-        while (receipt := sender.receipt(tx_hash)) is None:
-            if time.monotonic() > deadline:
-                raise ChainError(f"confirm delivery of order {order_id}: {tx_hash} not mined yet; will re-send")
-            time.sleep(0.05)
-        return receipt

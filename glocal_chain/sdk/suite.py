@@ -26,6 +26,7 @@ from glocal_chain.chain.transactions import Sender, call_view
 from glocal_chain.deploy.deployer import ROLES, verify_deployment
 from glocal_chain.deploy.deployments import Deployment, require_deployment
 from glocal_chain.errors import GlocalError
+from glocal_chain.events.decode import LogDecoder
 from glocal_chain.sdk.models import (NATIVE_COIN, Hub, HubStatus, Offer, Order, OrderStatus, Product, Quote,
                                      Reputation)
 
@@ -295,17 +296,16 @@ class GlocalSuite:
         topic = "0x" + order_id.to_bytes(32, "big").hex()
         logs = self.w3.eth.get_logs({"address": self.escrow.address, "fromBlock": self.deployment.deploy_block,
                                      "toBlock": "latest", "topics": [None, topic]})  # type: ignore[typeddict-item]
+        decoder = LogDecoder([self.escrow.abi])
         history = []
         for entry in logs:
-            for event in self.escrow.events:
-                try:
-                    decoded = event().process_log(entry)
-                except Exception:  # noqa: BLE001 - not this event's signature
-                    continue
-                args = {k: ("0x" + v.hex() if isinstance(v, bytes) else v) for k, v in decoded["args"].items()}
-                history.append({"event": decoded["event"], "block": entry["blockNumber"],
-                                "transaction": entry["transactionHash"].to_0x_hex(), "args": args})
-                break
+            decoded = decoder.decode(dict(entry))
+            if decoded is None:
+                continue
+            name, args = decoded
+            history.append({"event": name, "block": entry["blockNumber"],
+                            "transaction": entry["transactionHash"].to_0x_hex(),
+                            "args": {k: ("0x" + v.hex() if isinstance(v, bytes) else v) for k, v in args.items()}})
         return history
 
     def cancel(self, order_id: int) -> Order:

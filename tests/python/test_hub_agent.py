@@ -14,9 +14,7 @@ from glocal_chain.agent.agent import HubAgent, Printer
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.store import AgentStore
 from glocal_chain.chain.anvil import EphemeralNode
-from glocal_chain.chain.artifacts import suite_abis
 from glocal_chain.demo.market import open_local_market
-from glocal_chain.events.decode import LogDecoder
 from glocal_chain.events.store import open_database
 from glocal_chain.events.stream import EventStream
 from glocal_chain.printers.base import JobResult
@@ -56,9 +54,8 @@ def make_agent(world, servers, confirmations: int = 0, **options) -> tuple[HubAg
                for i, s in enumerate(servers)]
     agent = HubAgent(world["hub"], world["hub_id"], AgentStore(db), DesignLibrary([world["designs"]]), drivers,
                      **options)
-    stream = EventStream(world["w3"], "agent", [world["deployment"].address("OrderEscrow")], LogDecoder(suite_abis()),
-                         db, agent.handle_events, start_block=world["deployment"].deploy_block,
-                         confirmations=confirmations, on_reorg=agent.on_reorg)
+    stream = EventStream.for_deployment(world["w3"], world["deployment"], "agent", db, agent.handle_events,
+                                        confirmations=confirmations, on_reorg=agent.on_reorg)
     return agent, stream
 
 
