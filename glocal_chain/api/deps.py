@@ -9,7 +9,7 @@ from fastapi import Request
 from web3 import Web3
 
 from glocal_chain.api.designs import DesignStore
-from glocal_chain.api.errors import invalid
+from glocal_chain.api.errors import ApiError, invalid
 from glocal_chain.api.metrics import ApiMetrics
 from glocal_chain.api.unsigned import UnsignedTransactions
 from glocal_chain.indexer.read_model import MarketReadModel
@@ -27,6 +27,19 @@ class ApiServices:
 
 def services(request: Request) -> ApiServices:
     return request.app.state.services  # type: ignore[no-any-return]
+
+
+async def read_body(request: Request, limit: int, what: str) -> bytes:
+    """The request body, refused with a 413 as soon as its declared or received length passes `limit`."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "too_large", f"the {what} is {declared} bytes; the limit is {limit}", "body")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise ApiError(413, "too_large", f"the {what} is over the limit of {limit} bytes", "body")
+    return bytes(body)
 
 
 def address(value: str, field: str) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractCustomError, ContractLogicError
 
 from glocal_chain.chain.networks import GasPolicy
-from glocal_chain.chain.transactions import GAS_HEADROOM_DEN, GAS_HEADROOM_NUM, fee_fields, revert_from_exception
+from glocal_chain.chain.transactions import build_call
 from glocal_chain.sdk.models import NATIVE_COIN
 from glocal_chain.sdk.suite import GlocalSuite, InputError
 
@@ -23,16 +22,9 @@ class UnsignedTransactions:
 
     def _build(self, call: ContractFunction, sender: str, nonce: int, action: str, value: int = 0,
                gas: int | None = None) -> dict[str, Any]:
-        params: dict[str, Any] = {"from": sender, "value": value}
-        if gas is None:
-            try:
-                gas = call.estimate_gas(params) * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN  # type: ignore[arg-type]
-            except (ContractCustomError, ContractLogicError) as exc:
-                raise revert_from_exception(exc, action) from exc
-        tx = call.build_transaction({**params, "gas": gas, "nonce": nonce,  # type: ignore[typeddict-item]
-                                     **fee_fields(self.suite.w3, self.gas_policy)})
+        tx = build_call(self.suite.w3, call, sender, action, self.gas_policy, value, nonce, gas)
         return {"description": action, **{k: (hex(v) if isinstance(v, int) and k != "chainId" else v)
-                                           for k, v in dict(tx).items()}}
+                                           for k, v in tx.items()}}
 
     def _nonce(self, sender: str) -> int:
         return int(self.suite.w3.eth.get_transaction_count(sender, "pending"))  # type: ignore[arg-type]

@@ -93,14 +93,7 @@ class Sender:
         return fee_fields(self.w3, self.gas_policy)
 
     def _prepare(self, call: ContractFunction, action: str, value: int) -> dict[str, Any]:
-        """The transaction for a call, gas estimated with headroom; a predicted revert raises here."""
-        try:
-            params: TxParams = {"from": self.address, "value": value}
-            gas = call.estimate_gas(params)
-            return dict(call.build_transaction({**params, "gas": gas * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN,
-                                                "nonce": 0, **self._fees()}))  # type: ignore[typeddict-item]
-        except (ContractCustomError, ContractLogicError) as exc:
-            raise revert_from_exception(exc, action) from exc
+        return build_call(self.w3, call, self.address, action, self.gas_policy, value)
 
     def transact(self, call: ContractFunction, action: str, value: int = 0) -> TxReceipt:
         """Sends a contract call; a revert predicted by the estimate raises before anything is sent."""
@@ -207,6 +200,20 @@ class Sender:
             if time.monotonic() > deadline:
                 raise ChainError(f"transaction {receipt['transactionHash'].hex()} not confirmed {self.confirmations} deep in time")
             time.sleep(0.2)
+
+
+def build_call(w3: Web3, call: ContractFunction, sender: str, action: str, policy: GasPolicy, value: int = 0,
+               nonce: int = 0, gas: int | None = None) -> dict[str, Any]:
+    """The transaction for a contract call from `sender`, fees per `policy`, gas estimated with headroom
+    unless given; a revert the estimate predicts raises as a ContractRevert naming the error."""
+    params: TxParams = {"from": sender, "value": value}  # type: ignore[typeddict-item]
+    try:
+        if gas is None:
+            gas = call.estimate_gas(params) * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN
+        return dict(call.build_transaction({**params, "gas": gas, "nonce": nonce,  # type: ignore[typeddict-item]
+                                            **fee_fields(w3, policy)}))
+    except (ContractCustomError, ContractLogicError) as exc:
+        raise revert_from_exception(exc, action) from exc
 
 
 def fee_fields(w3: Web3, policy: GasPolicy) -> dict[str, int]:

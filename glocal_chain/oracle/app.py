@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 from starlette.concurrency import run_in_threadpool
 
 from glocal_chain import __version__
+from glocal_chain.api.deps import read_body
 from glocal_chain.api.errors import ApiError, install_error_handlers
 from glocal_chain.oracle.service import DeliveryOracle, DeliveryReport
 
@@ -27,15 +28,10 @@ def create_oracle_app(oracle: DeliveryOracle, lag_blocks: Callable[[], int]) -> 
     async def deliveries(request: Request) -> dict[str, object]:
         """A delivery report, signed: X-Glocal-Sender, X-Glocal-Timestamp (unix seconds) and
         X-Glocal-Signature: sha256=HMAC-SHA256(secret, "<timestamp>.<raw body>")."""
-        body = bytearray()
-        async for chunk in request.stream():
-            body.extend(chunk)
-            if len(body) > oracle.config.max_body_bytes:
-                received.labels("too_large").inc()
-                raise ApiError(413, "too_large", f"the body is over {oracle.config.max_body_bytes} bytes", "body")
         headers = {k.lower(): v for k, v in request.headers.items()}
         try:
-            result = await run_in_threadpool(oracle.intake, headers, bytes(body))
+            body = await read_body(request, oracle.config.max_body_bytes, "delivery report")
+            result = await run_in_threadpool(oracle.intake, headers, body)
         except ApiError as exc:
             received.labels(exc.code).inc()
             raise

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from glocal_chain.api.designs import DesignHashMismatch
-from glocal_chain.api.deps import ApiServices, services
-from glocal_chain.api.errors import ApiError, invalid, not_found
+from glocal_chain.api.deps import ApiServices, read_body, services
+from glocal_chain.api.errors import invalid, not_found
 from glocal_chain.api.schemas import StoredDesign
 
 router = APIRouter(prefix="/v1/designs", tags=["designs"])
@@ -19,19 +19,12 @@ async def upload_design(request: Request,
                                                    description="Refuse the upload unless its bytes hash to this"),
                         api: ApiServices = Depends(services)) -> dict[str, object]:
     """Stores the request body (the design file, e.g. G-code) and returns its sha256."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > api.max_design_bytes:
-        raise ApiError(413, "too_large", f"the design is {declared} bytes; the limit is {api.max_design_bytes}", "body")
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > api.max_design_bytes:
-            raise ApiError(413, "too_large", f"the design is over the limit of {api.max_design_bytes} bytes", "body")
+    body = await read_body(request, api.max_design_bytes, "design")
     if not body:
         raise invalid("body", "the design file is empty")
     expected = sha256.lower().removeprefix("0x") if sha256 else None
     try:
-        digest = api.designs.put(bytes(body), expected)
+        digest = api.designs.put(body, expected)
     except DesignHashMismatch as exc:
         raise invalid("sha256", exc.message) from exc
     return {"sha256": "0x" + digest, "size": len(body)}
