@@ -5,7 +5,8 @@ order in a network already in use (the hub, designer, fund and buyer have dealt 
 and counters are non-zero). The first order a fresh suite ever sees also pays for zero-to-non-zero
 storage writes (the escrow's token balance, the hub's first counters); it is reported beside it as
 `lifecycle_total_first_order`. `place_order_at_1` / `place_order_at_1000` are the 1st and the 1,000th
-order of one buyer at one hub; `place_order_at_2` shows what is left once the escrow holds the token.
+order of one buyer at one hub; `place_order_at_2` shows what is left once the escrow holds the token. `lifecycle_breakdown` says where
+the gas of `lifecycle_total` goes (bench/gas_breakdown.py: storage, calls, events, base cost).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import DeployConfig
 from glocal_chain.deploy.deployer import ROLES, deploy_suite
 from glocal_chain.chain.artifacts import load_artifact
+
+from bench.gas_breakdown import add_up, breakdown
 
 GEOHASH = b"u4pruyd".ljust(12, b"\0")
 DESIGN_HASH = bytes.fromhex("ab" * 32)
@@ -51,12 +54,16 @@ def _sender(w3: Web3, index: int) -> Sender:
     return Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE)
 
 
+def _receipt(sender: Sender, call: Any, value: int = 0) -> Any:
+    return sender.transact(call, "bench", value=value)
+
+
 def _gas(sender: Sender, call: Any, value: int = 0) -> int:
-    return int(sender.transact(call, "bench", value=value)["gasUsed"])
+    return int(_receipt(sender, call, value)["gasUsed"])
 
 
 def measure() -> dict[str, Any]:
-    with EphemeralNode(gas_price=0) as node, tempfile.TemporaryDirectory() as tmp:
+    with EphemeralNode(gas_price=0, steps_tracing=True) as node, tempfile.TemporaryDirectory() as tmp:
         network = NetworkConfig(name="bench", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE)
         w3 = connect(network)
         gov, oracle, oracle2, fund, designer, hub_op, native_op, buyer, buyer2 = (_sender(w3, i) for i in range(9))
@@ -81,20 +88,23 @@ def measure() -> dict[str, Any]:
         for who in (buyer, buyer2):
             _gas(who, token.functions.mint(who.address, total * (ORDERS_FOR_SCALING + 50)))
 
-        def lifecycle(sender: Sender, tracking: str) -> dict[str, int]:
-            steps = {"approve": _gas(sender, token.functions.approve(escrow.address, total))}
-            steps["place"] = _gas(sender, escrow.functions.placeOrder(product_id, 1, 1, total))
+        def lifecycle(sender: Sender, tracking: str) -> dict[str, Any]:
+            receipts = {"approve": _receipt(sender, token.functions.approve(escrow.address, total))}
+            receipts["place"] = _receipt(sender, escrow.functions.placeOrder(product_id, 1, 1, total))
             order_id = escrow.functions.orderCount().call()
-            steps["accept"] = _gas(hub_op, escrow.functions.acceptOrder(order_id))
-            steps["ship"] = _gas(hub_op, escrow.functions.shipOrder(order_id, Web3.keccak(text=tracking)))
-            steps["confirm"] = _gas(oracle, escrow.functions.confirmDelivery(order_id))
-            steps["rate"] = _gas(sender, escrow.functions.rateOrder(order_id, 5))
-            return steps
+            receipts["accept"] = _receipt(hub_op, escrow.functions.acceptOrder(order_id))
+            receipts["ship"] = _receipt(hub_op, escrow.functions.shipOrder(order_id, Web3.keccak(text=tracking)))
+            receipts["confirm"] = _receipt(oracle, escrow.functions.confirmDelivery(order_id))
+            receipts["rate"] = _receipt(sender, escrow.functions.rateOrder(order_id, 5))
+            return receipts
 
-        first = lifecycle(buyer, "T-1")
-        warm = lifecycle(buyer, "T-2")
+        first = {step: int(receipt["gasUsed"]) for step, receipt in lifecycle(buyer, "T-1").items()}
+        warm_receipts = lifecycle(buyer, "T-2")
+        warm = {step: int(receipt["gasUsed"]) for step, receipt in warm_receipts.items()}
         gas["lifecycle_steps"] = warm
         gas["lifecycle_total"] = sum(warm.values())
+        steps_breakdown = {step: breakdown(w3, receipt["transactionHash"]) for step, receipt in warm_receipts.items()}
+        gas["lifecycle_breakdown"] = {"total": add_up(list(steps_breakdown.values())), **steps_breakdown}
         gas["lifecycle_steps_first_order"] = first
         gas["lifecycle_total_first_order"] = sum(first.values())
         gas["approve"] = warm["approve"]

@@ -44,16 +44,25 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     uint256 private constant _HOUR = 1 hours;
     uint8 private constant _FLAG_SHIPPED_LATE = 1;
     uint8 private constant _FLAG_RATED = 2;
+    /// @dev The oracle vote that reached the quorum, kept as a flag in slot 0 (written with the status)
+    /// instead of a count in slot 1, so a delivering vote writes one slot.
+    uint8 private constant _FLAG_QUORUM_VOTE = 4;
     address private constant _NATIVE_COIN = address(0);
 
     IProductRegistry private immutable _productRegistry;
     IHubRegistry private immutable _hubRegistry;
 
-    EscrowConfig private _config;
-    // One slot: written by every new order, already non-zero before the first one (the fund is set).
+    // One slot, read by every new order and non-zero before the first one: the governance parameters
+    // (`config`) and the order counter.
+    uint16 private _feeBps;
+    uint8 private _quorum;
+    uint32 private _acceptWindow;
+    uint32 private _disputeWindow;
+    uint32 private _arbitrationWindow;
+    uint64 private _orderCount;
+    // One slot, read when funds are paid out and when governance adds a token.
     address private _communityFund;
     uint8 private _paymentTokenCount;
-    uint64 private _orderCount;
 
     mapping(address token => PaymentToken) private _paymentTokens;
     mapping(uint8 tokenIndex => address token) private _tokenByIndex;
@@ -159,7 +168,7 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         uint32 hubId = stored.hubId;
         if (_hubRegistry.approvedOperator(hubId) != msg.sender) revert NotOrderHub(orderId, msg.sender);
         _requireDeadlineNotPassed(orderId, stored.deadline);
-        uint40 shipBy = uint40(block.timestamp + uint256(stored.leadTimeHours) * _HOUR);
+        uint32 shipBy = (block.timestamp + uint256(stored.leadTimeHours) * _HOUR).toUint32();
         stored.status = OrderStatus.Accepted;
         stored.deadline = shipBy;
         emit OrderAccepted(orderId, hubId, stored.buyer, shipBy);
@@ -172,7 +181,7 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         uint32 hubId = stored.hubId;
         if (_hubRegistry.operatorOf(hubId) != msg.sender) revert NotOrderHub(orderId, msg.sender);
         bool late = block.timestamp > stored.deadline;
-        uint40 disputeBy = uint40(block.timestamp + _config.disputeWindow);
+        uint32 disputeBy = (block.timestamp + _disputeWindow).toUint32();
         stored.status = OrderStatus.Shipped;
         stored.deadline = disputeBy;
         if (late) stored.flags |= _FLAG_SHIPPED_LATE;
@@ -184,16 +193,19 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     /// @inheritdoc IOrderEscrow
     function confirmDelivery(uint256 orderId) external nonReentrant onlyRole(GlocalRoles.ORACLE_ROLE) {
         Order storage stored = _orderIn(orderId, OrderStatus.Shipped);
-        uint8 quorum = _config.quorum;
+        uint8 quorum = _quorum;
         uint8 confirmations = stored.confirmations + 1;
-        stored.confirmations = confirmations;
-        if (quorum > 1) {
-            if (_confirmedBy[orderId][msg.sender]) revert AlreadyConfirmed(orderId, msg.sender);
-            // The vote that reaches the quorum ends the order, so it need not be remembered.
-            if (confirmations < quorum) _confirmedBy[orderId][msg.sender] = true;
+        if (quorum > 1 && _confirmedBy[orderId][msg.sender]) revert AlreadyConfirmed(orderId, msg.sender);
+        if (confirmations < quorum) {
+            stored.confirmations = confirmations;
+            _confirmedBy[orderId][msg.sender] = true;
+            emit DeliveryConfirmed(orderId, stored.hubId, stored.buyer, msg.sender, confirmations);
+        } else {
+            // The vote that reaches the quorum ends the order: no need to remember who cast it.
+            stored.flags |= _FLAG_QUORUM_VOTE;
+            emit DeliveryConfirmed(orderId, stored.hubId, stored.buyer, msg.sender, confirmations);
+            _deliver(orderId, stored);
         }
-        emit DeliveryConfirmed(orderId, stored.hubId, stored.buyer, msg.sender, confirmations);
-        if (confirmations >= quorum) _deliver(orderId, stored);
     }
 
     /// @inheritdoc IOrderEscrow
@@ -218,7 +230,7 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         _requireBuyer(orderId, stored);
         _requireDeadlineNotPassed(orderId, stored.deadline);
         stored.status = OrderStatus.Disputed;
-        stored.deadline = uint40(block.timestamp + _config.arbitrationWindow);
+        stored.deadline = (block.timestamp + _arbitrationWindow).toUint32();
         emit OrderDisputed(orderId, stored.hubId, msg.sender, reason);
     }
 
@@ -331,7 +343,7 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
             feeBps: stored.feeBps,
             status: stored.status,
             deadline: stored.deadline,
-            confirmations: stored.confirmations,
+            confirmations: stored.flags & _FLAG_QUORUM_VOTE != 0 ? stored.confirmations + 1 : stored.confirmations,
             leadTimeHours: stored.leadTimeHours,
             shippedLate: stored.flags & _FLAG_SHIPPED_LATE != 0,
             rated: stored.flags & _FLAG_RATED != 0
@@ -357,7 +369,13 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
 
     /// @inheritdoc IOrderEscrow
     function config() external view returns (EscrowConfig memory) {
-        return _config;
+        return EscrowConfig({
+            feeBps: _feeBps,
+            quorum: _quorum,
+            acceptWindow: _acceptWindow,
+            disputeWindow: _disputeWindow,
+            arbitrationWindow: _arbitrationWindow
+        });
     }
 
     /// @inheritdoc IOrderEscrow
@@ -405,22 +423,21 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         uint256 royalty;
         (total, royalty) = _price(offerQuote, quantity);
         if (total > maxTotal) revert TotalAboveMaximum(total, maxTotal);
-        EscrowConfig memory current = _config;
-        uint40 acceptBy = uint40(block.timestamp + current.acceptWindow);
+        uint32 acceptBy = (block.timestamp + _acceptWindow).toUint32();
         orderId = ++_orderCount;
         _orders[orderId] = Order({
             buyer: msg.sender,
-            amount: total.toUint96(),
             hubId: hubId,
-            productId: productId,
-            royalty: royalty.toUint88(),
             deadline: acceptBy,
             status: OrderStatus.Paid,
             flags: 0,
-            feeBps: current.feeBps,
+            leadTimeHours: offerQuote.leadTimeHours,
+            amount: total.toUint96(),
+            royalty: royalty.toUint88(),
+            productId: productId,
+            feeBps: _feeBps,
             tokenIndex: entry.index,
-            confirmations: 0,
-            leadTimeHours: offerQuote.leadTimeHours
+            confirmations: 0
         });
         emit OrderPlaced(orderId, hubId, msg.sender, productId, token, quantity, total, royalty, acceptBy);
     }
@@ -494,11 +511,11 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         if (stored.buyer != msg.sender) revert NotOrderBuyer(orderId, msg.sender);
     }
 
-    function _requireDeadlinePassed(uint256 orderId, uint40 deadline) private view {
+    function _requireDeadlinePassed(uint256 orderId, uint32 deadline) private view {
         if (block.timestamp <= deadline) revert DeadlineNotReached(orderId, deadline);
     }
 
-    function _requireDeadlineNotPassed(uint256 orderId, uint40 deadline) private view {
+    function _requireDeadlineNotPassed(uint256 orderId, uint32 deadline) private view {
         if (block.timestamp > deadline) revert DeadlinePassed(orderId, deadline);
     }
 
@@ -515,13 +532,13 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
 
     function _setFee(uint16 feeBps) private {
         if (feeBps > MAX_FEE_BPS) revert InvalidBps(feeBps);
-        _config.feeBps = feeBps;
+        _feeBps = feeBps;
         emit FeeChanged(feeBps);
     }
 
     function _setQuorum(uint8 quorum) private {
         if (quorum == 0 || quorum > MAX_QUORUM) revert InvalidQuorum(quorum);
-        _config.quorum = quorum;
+        _quorum = quorum;
         emit QuorumChanged(quorum);
     }
 
@@ -529,9 +546,9 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         _requireValidWindow(acceptWindow);
         _requireValidWindow(disputeWindow);
         _requireValidWindow(arbitrationWindow);
-        _config.acceptWindow = acceptWindow;
-        _config.disputeWindow = disputeWindow;
-        _config.arbitrationWindow = arbitrationWindow;
+        _acceptWindow = acceptWindow;
+        _disputeWindow = disputeWindow;
+        _arbitrationWindow = arbitrationWindow;
         emit WindowsChanged(acceptWindow, disputeWindow, arbitrationWindow);
     }
 

@@ -26,22 +26,25 @@ interface IOrderEscrow {
         ShipDeadlineMissed
     }
 
-    /// @notice An order as stored: two slots. Slot 0: `buyer`, `amount`. Slot 1: the rest.
-    /// `deadline` means accept-by while Paid, ship-by while Accepted, dispute-by while Shipped and
-    /// arbitrate-by while Disputed.
+    /// @notice An order as stored: two slots, split by who reads them.
+    /// Slot 0 is all that accept, ship, dispute, cancel checks and rate need: `buyer`, `hubId`,
+    /// `deadline`, `status`, `flags`, `leadTimeHours`. Slot 1 is the money, read only when funds move:
+    /// `amount`, `royalty`, `productId`, `feeBps`, `tokenIndex`, and the oracle votes counted so far.
+    /// `deadline` (seconds, good until 2106) means accept-by while Paid, ship-by while Accepted,
+    /// dispute-by while Shipped and arbitrate-by while Disputed.
     struct Order {
         address buyer;
-        uint96 amount;
         uint32 hubId;
-        uint32 productId;
-        uint88 royalty;
-        uint40 deadline;
+        uint32 deadline;
         OrderStatus status;
         uint8 flags;
+        uint16 leadTimeHours;
+        uint96 amount;
+        uint88 royalty;
+        uint32 productId;
         uint16 feeBps;
         uint8 tokenIndex;
         uint8 confirmations;
-        uint16 leadTimeHours;
     }
 
     /// @notice An order as clients read it.

@@ -56,7 +56,8 @@ def rpc_answers(url: str, timeout: float = 1.0) -> bool:
 
 
 def anvil_command(port: int, chain_id: int, hardfork: str = DEFAULT_HARDFORK, block_time: float | None = None,
-                  gas_price: int | None = None, state_file: Path | None = None) -> list[str]:
+                  gas_price: int | None = None, state_file: Path | None = None,
+                  steps_tracing: bool = False) -> list[str]:
     args = [anvil_executable(), "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(chain_id),
             "--hardfork", hardfork, "--silent"]
     if block_time:
@@ -65,6 +66,8 @@ def anvil_command(port: int, chain_id: int, hardfork: str = DEFAULT_HARDFORK, bl
         args += ["--gas-price", str(gas_price), "--block-base-fee-per-gas", str(gas_price)]
     if state_file is not None:
         args += ["--state", str(state_file), "--state-interval", str(STATE_DUMP_INTERVAL_S)]
+    if steps_tracing:
+        args.append("--steps-tracing")  # debug_traceTransaction returns every opcode (gas breakdowns)
     return args
 
 
@@ -169,10 +172,11 @@ class EphemeralNode:
     """An anvil on a free port for the length of a `with` block (tests, benchmarks, rehearsals); no state kept."""
 
     def __init__(self, chain_id: int = 31337, hardfork: str = DEFAULT_HARDFORK, block_time: float | None = None,
-                 gas_price: int | None = None) -> None:
+                 gas_price: int | None = None, steps_tracing: bool = False) -> None:
         self.chain_id = chain_id
         self.port = free_port()
-        self._command = anvil_command(self.port, chain_id, hardfork, block_time, gas_price)
+        self._command = anvil_command(self.port, chain_id, hardfork, block_time, gas_price,
+                                      steps_tracing=steps_tracing)
         self._process: subprocess.Popen[bytes] | None = None
 
     @property

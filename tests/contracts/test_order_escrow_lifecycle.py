@@ -202,6 +202,7 @@ def test_confirm_delivery_splits_payouts_if_quorum_of_one(escrow, hubs, token, p
     assert escrow.owed(fund, token) == fee
     assert hub_payout + royalty + fee == order["amount"]
     assert tx.events["DeliveryConfirmed"]["confirmations"] == 1
+    assert escrow.order(order_id)["confirmations"] == 1
     delivered = tx.events["OrderDelivered"]
     assert (delivered["hubPayout"], delivered["royalty"], delivered["fee"]) == (hub_payout, royalty, fee)
     assert (delivered["orderId"], delivered["hubId"], delivered["buyer"]) == (order_id, hub_id, buyer)
@@ -235,6 +236,7 @@ def test_confirm_delivery_waits_for_quorum_if_quorum_above_one(escrow, place, ad
     tx = escrow.confirmDelivery(order_id, {"from": stranger})
     assert tx.events["DeliveryConfirmed"]["confirmations"] == 2
     assert escrow.order(order_id)["status"] == Status.DELIVERED
+    assert escrow.order(order_id)["confirmations"] == 2
 
 
 def test_confirm_receipt_delivers_if_buyer(escrow, token, place, advance, buyer, hub_operator):
