@@ -229,9 +229,10 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         Order storage stored = _orderIn(orderId, OrderStatus.Shipped);
         _requireBuyer(orderId, stored);
         _requireDeadlineNotPassed(orderId, stored.deadline);
+        uint32 arbitrateBy = (block.timestamp + _arbitrationWindow).toUint32();
         stored.status = OrderStatus.Disputed;
-        stored.deadline = (block.timestamp + _arbitrationWindow).toUint32();
-        emit OrderDisputed(orderId, stored.hubId, msg.sender, reason);
+        stored.deadline = arbitrateBy;
+        emit OrderDisputed(orderId, stored.hubId, msg.sender, arbitrateBy, reason);
     }
 
     /// @inheritdoc IOrderEscrow

@@ -129,8 +129,14 @@ interface IOrderEscrow {
         uint256 amount,
         string note
     );
-    /// @notice The buyer disputed a shipped order.
-    event OrderDisputed(uint256 indexed orderId, uint32 indexed hubId, address indexed buyer, string reason);
+    /// @notice The buyer disputed a shipped order; an arbiter may resolve it until `arbitrateBy`.
+    event OrderDisputed(
+        uint256 indexed orderId,
+        uint32 indexed hubId,
+        address indexed buyer,
+        uint64 arbitrateBy,
+        string reason
+    );
     /// @notice A dispute was resolved; `arbiter == address(0)` when the arbitration window expired.
     event DisputeResolved(
         uint256 indexed orderId,

@@ -155,7 +155,7 @@ class MarketProjection:
         self._set_status(e, db, OrderStatus.REFUNDED)
 
     def _on_OrderDisputed(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
-        self._set_status(e, db, OrderStatus.DISPUTED)
+        self._set_status(e, db, OrderStatus.DISPUTED, deadline=e.args["arbitrateBy"])
 
     def _on_DisputeResolved(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         self._set_status(e, db, OrderStatus.RESOLVED)

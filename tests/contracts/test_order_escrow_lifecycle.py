@@ -292,6 +292,7 @@ def test_dispute_order_opens_arbitration_if_buyer_within_window(escrow, place, a
     assert order["status"] == Status.DISPUTED
     assert order["deadline"] == tx.timestamp + ARBITRATION_WINDOW
     assert tx.events["OrderDisputed"]["reason"] == "warped print"
+    assert tx.events["OrderDisputed"]["arbitrateBy"] == order["deadline"]
 
 
 def test_dispute_order_reverts_if_window_passed(escrow, place, advance, buyer):

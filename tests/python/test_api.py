@@ -272,8 +272,9 @@ def _assert_matches_chain(client: httpx.Client, market: dict[str, Any]) -> int:
     for order_id in range(1, count + 1):
         on_chain, indexed = chain.order(order_id), client.get(f"/v1/orders/{order_id}").json()
         assert indexed["status"] == on_chain.status.name.lower(), order_id
-        assert (indexed["buyer"], indexed["hub_id"], indexed["amount"], indexed["confirmations"], indexed["rated"]) == (
-            on_chain.buyer, on_chain.hub_id, on_chain.amount, on_chain.confirmations, on_chain.rated), order_id
+        assert (indexed["buyer"], indexed["hub_id"], indexed["amount"], indexed["confirmations"], indexed["rated"],
+                indexed["deadline"]) == (on_chain.buyer, on_chain.hub_id, on_chain.amount, on_chain.confirmations,
+                                         on_chain.rated, on_chain.deadline), order_id
     for hub in chain.list_hubs():
         indexed = client.get(f"/v1/hubs/{hub.hub_id}").json()
         assert indexed["status"] == hub.status.name.lower()
