@@ -1,11 +1,11 @@
 """Contract line-and-branch coverage for the Brownie suite, from anvil's execution traces.
 
 Brownie 1.22's own `--coverage` fails here (a TypeError from its compiled modules), so this does what
-it would: every transaction and every eth_call the tests make is traced with anvil's
-`debug_traceTransaction` / `debug_traceCall`; the program counters executed in each of the suite's
-contracts are mapped through Brownie's build artifacts (`pcMap`, `coverageMap`) to statements and to
-both outcomes of every branch. Enabled by GLOCAL_COVERAGE=1 (`make test` sets it); the report goes to
-reports/coverage.json and a table on the terminal.
+it would: every transaction (unlocked or signed locally) and every eth_call the tests make is traced
+with anvil's `debug_traceTransaction` / `debug_traceCall`; the program counters executed in each of the
+suite's contracts are mapped through Brownie's build artifacts (`pcMap`, `coverageMap`) to statements
+and to both outcomes of every branch; what was missed is listed. Enabled by GLOCAL_COVERAGE=1 (`make
+test` sets it); the report goes to reports/coverage.json and a table on the terminal.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class CoverageCollector:
         def make_request(this: Any, method: Any, params: Any) -> Any:
             response = original(this, method, params)
             try:
-                if method == "eth_sendTransaction" and "result" in response:
+                if method in ("eth_sendTransaction", "eth_sendRawTransaction") and "result" in response:
                     collector._trace(this, original, "debug_traceTransaction", [response["result"], TRACE_OPTIONS], None)
                 elif method == "eth_call":
                     collector._trace(this, original, "debug_traceCall",
@@ -126,6 +126,11 @@ class CoverageCollector:
                 for fn, items in statements.items() for sid, offset in items.items()
                 if int(sid) not in hit_statements
             )
+            missed_outcomes = sorted(
+                f"{fn}: line {_line(artifact['source'], item[0])} ({'taken' if taken else 'not taken'})"
+                for fn, items in branches.items() for bid, item in items.items()
+                for taken in (True, False) if (int(bid), taken) not in outcomes
+            )
             summary[name] = {
                 "statements": len(total_statements),
                 "statements_hit": len(total_statements & hit_statements),
@@ -134,6 +139,7 @@ class CoverageCollector:
                 "branch_outcomes_hit": len({o for o in outcomes if o[0] in total_branches}),
                 "branch_pct": _pct(len({o for o in outcomes if o[0] in total_branches}), 2 * len(total_branches)),
                 "statements_missed": missed,
+                "branch_outcomes_missed": missed_outcomes,
             }
         return summary
 
@@ -158,4 +164,5 @@ def write_report(collector: CoverageCollector) -> str:
         lines.append(f"  {name:<16}{row['statements_hit']:>6}/{row['statements']:<4} {row['statement_pct']:>5}%"
                      f"{row['branch_outcomes_hit']:>8}/{row['branch_outcomes']:<4} {row['branch_pct']:>5}%")
         lines += [f"      not executed: {item}" for item in row["statements_missed"]]
+        lines += [f"      branch outcome not seen: {item}" for item in row["branch_outcomes_missed"]]
     return "\n".join(lines)
