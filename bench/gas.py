@@ -5,8 +5,9 @@ order in a network already in use (the hub, designer, fund and buyer have dealt 
 and counters are non-zero). The first order a fresh suite ever sees also pays for zero-to-non-zero
 storage writes (the escrow's token balance, the hub's first counters); it is reported beside it as
 `lifecycle_total_first_order`. `place_order_at_1` / `place_order_at_1000` are the 1st and the 1,000th
-order of one buyer at one hub; `place_order_at_2` shows what is left once the escrow holds the token. `lifecycle_breakdown` says where
-the gas of `lifecycle_total` goes (bench/gas_breakdown.py: storage, calls, events, base cost).
+order of one buyer at one hub; `place_order_at_2` shows what is left once the escrow holds the token.
+`lifecycle_breakdown` says where the gas of `lifecycle_total` goes (bench/gas_breakdown.py: storage,
+calls, events, base cost).
 """
 
 from __future__ import annotations

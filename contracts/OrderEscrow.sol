@@ -196,16 +196,16 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         uint8 quorum = _quorum;
         uint8 confirmations = stored.confirmations + 1;
         if (quorum > 1 && _confirmedBy[orderId][msg.sender]) revert AlreadyConfirmed(orderId, msg.sender);
-        if (confirmations < quorum) {
+        bool reachesQuorum = confirmations >= quorum;
+        if (reachesQuorum) {
+            // This vote ends the order: no need to remember who cast it.
+            stored.flags |= _FLAG_QUORUM_VOTE;
+        } else {
             stored.confirmations = confirmations;
             _confirmedBy[orderId][msg.sender] = true;
-            emit DeliveryConfirmed(orderId, stored.hubId, stored.buyer, msg.sender, confirmations);
-        } else {
-            // The vote that reaches the quorum ends the order: no need to remember who cast it.
-            stored.flags |= _FLAG_QUORUM_VOTE;
-            emit DeliveryConfirmed(orderId, stored.hubId, stored.buyer, msg.sender, confirmations);
-            _deliver(orderId, stored);
         }
+        emit DeliveryConfirmed(orderId, stored.hubId, stored.buyer, msg.sender, confirmations);
+        if (reachesQuorum) _deliver(orderId, stored);
     }
 
     /// @inheritdoc IOrderEscrow

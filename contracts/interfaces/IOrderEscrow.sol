@@ -29,7 +29,8 @@ interface IOrderEscrow {
     /// @notice An order as stored: two slots, split by who reads them.
     /// Slot 0 is all that accept, ship, dispute, cancel checks and rate need: `buyer`, `hubId`,
     /// `deadline`, `status`, `flags`, `leadTimeHours`. Slot 1 is the money, read only when funds move:
-    /// `amount`, `royalty`, `productId`, `feeBps`, `tokenIndex`, and the oracle votes counted so far.
+    /// `amount`, `royalty`, `productId`, `feeBps`, `tokenIndex`, and `confirmations`, the oracle votes
+    /// before the deciding one (that one is a flag in slot 0, written with the status).
     /// `deadline` (seconds, good until 2106) means accept-by while Paid, ship-by while Accepted,
     /// dispute-by while Shipped and arbitrate-by while Disputed.
     struct Order {
