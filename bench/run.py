@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -26,6 +27,7 @@ def _rows(prefix: str, data: dict[str, Any]) -> list[tuple[str, Any]]:
 
 def main(names: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped like Ctrl-C: its nodes stop too
     RESULTS.mkdir(parents=True, exist_ok=True)
     for name in names or list(BENCHMARKS):
         print(f"running {name} benchmark ...", flush=True)

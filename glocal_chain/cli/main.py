@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import typer
@@ -27,8 +28,11 @@ app.add_typer(oracle.app, name="oracle")
 
 
 def run() -> None:
-    """Console entry point: turns GlocalError into `error: <message>` and its exit code."""
+    """Console entry point: turns GlocalError into `error: <message>` and its exit code. SIGTERM stops a
+    command as Ctrl-C does, so what it started (a demo's chain, OctoPrint, servers) is stopped too; the
+    long-running services install their own handlers on top."""
     configure_logging()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         app()
     except GlocalError as exc:
