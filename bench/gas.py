@@ -63,6 +63,18 @@ def _gas(sender: Sender, call: Any, value: int = 0) -> int:
     return int(_receipt(sender, call, value)["gasUsed"])
 
 
+def open_market(w3: Web3, gov: Sender, designer: Sender, hub_op: Sender, directory: Path) -> tuple[Suite, int]:
+    """A fresh suite with one product offered by one approved hub in the test token; returns the suite and
+    the total of one unit (product 1, hub 1)."""
+    config = DeployConfig(community_fund=gov.address, payment_tokens=["test-token"])
+    suite = Suite(w3, deploy_suite(w3, gov, "bench", config, directory=directory, allow_test_token=True).deployment)
+    _gas(designer, suite.products.functions.registerProduct(DESIGN_HASH, "ipfs://cube", 1_000))
+    _gas(hub_op, suite.hubs.functions.registerHub(GEOHASH, 3, "https://hub.example"))
+    _gas(gov, suite.hubs.functions.approveHub(1))
+    _gas(hub_op, suite.products.functions.publishOffer(1, 1, suite.token.address, PRICE, LEAD_TIME_HOURS))
+    return suite, suite.escrow.functions.quoteOrder(1, 1, 1).call()[1]
+
+
 def measure() -> dict[str, Any]:
     with EphemeralNode(gas_price=0, steps_tracing=True) as node, tempfile.TemporaryDirectory() as tmp:
         network = NetworkConfig(name="bench", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE)
@@ -152,13 +164,7 @@ def measure_scaling() -> dict[str, int]:
         network = NetworkConfig(name="bench", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE)
         w3 = connect(network)
         gov, hub_op, designer, buyer = (_sender(w3, i) for i in (0, 5, 4, 7))
-        config = DeployConfig(community_fund=gov.address, payment_tokens=["test-token"])
-        suite = Suite(w3, deploy_suite(w3, gov, "bench", config, directory=Path(tmp), allow_test_token=True).deployment)
-        _gas(designer, suite.products.functions.registerProduct(DESIGN_HASH, "ipfs://cube", 1_000))
-        _gas(hub_op, suite.hubs.functions.registerHub(GEOHASH, 3, "https://hub.example"))
-        _gas(gov, suite.hubs.functions.approveHub(1))
-        _gas(hub_op, suite.products.functions.publishOffer(1, 1, suite.token.address, PRICE, LEAD_TIME_HOURS))
-        total = suite.escrow.functions.quoteOrder(1, 1, 1).call()[1]
+        suite, total = open_market(w3, gov, designer, hub_op, Path(tmp))
         # More than the orders need: emptying the balance on the last order would earn a storage refund.
         _gas(buyer, suite.token.functions.mint(buyer.address, total * (ORDERS_FOR_SCALING + 1)))
         _gas(buyer, suite.token.functions.approve(suite.escrow.address, 2**256 - 1))

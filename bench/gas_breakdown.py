@@ -19,8 +19,8 @@ from typing import Any
 from web3 import Web3
 
 CATEGORIES = ("base_and_calldata", "storage_writes", "storage_reads", "external_calls", "events", "other", "refund")
-_CALLS = {"CALL", "STATICCALL", "DELEGATECALL", "CALLCODE", "EXTCODESIZE", "EXTCODEHASH", "EXTCODECOPY"}
 _ENTERS_CODE = {"CALL", "STATICCALL", "DELEGATECALL", "CALLCODE", "CREATE", "CREATE2"}
+_EXTERNAL = _ENTERS_CODE | {"EXTCODESIZE", "EXTCODEHASH", "EXTCODECOPY"}
 
 
 def _category(op: str) -> str:
@@ -28,7 +28,7 @@ def _category(op: str) -> str:
         return "storage_writes"
     if op == "SLOAD":
         return "storage_reads"
-    if op in _CALLS or op in _ENTERS_CODE:
+    if op in _EXTERNAL:
         return "external_calls"
     if op.startswith("LOG"):
         return "events"
@@ -36,22 +36,21 @@ def _category(op: str) -> str:
 
 
 def _own_costs(steps: list[dict[str, Any]]) -> list[int]:
-    """Each step's own cost. A step that enters code costs its caller the gas that went missing across the
-    call, minus what the callee's steps spent themselves."""
+    """Each step's own cost, in one pass. A step that enters code costs its caller the gas that went missing
+    across the call (from the call to the caller's next step), minus what the callee's steps spent."""
     costs = [int(step["gasCost"]) for step in steps]
+    open_calls: list[int] = []  # steps that entered code and have not returned yet, innermost last
     for index, step in enumerate(steps):
-        if step["op"] not in _ENTERS_CODE:
-            continue
-        depth = step["depth"]
-        after = next((later for later in range(index + 1, len(steps)) if steps[later]["depth"] <= depth), None)
-        if after is None:
-            continue
-        if steps[index + 1]["depth"] == depth + 1:
-            last = steps[after - 1]
-            spent_by_callee = int(steps[index + 1]["gas"]) - (int(last["gas"]) - int(last["gasCost"]))
-        else:  # a precompile or an account without code: nothing ran at the next depth
-            spent_by_callee = 0
-        costs[index] = int(step["gas"]) - int(steps[after]["gas"]) - spent_by_callee
+        while open_calls and steps[open_calls[-1]]["depth"] >= step["depth"]:
+            call = open_calls.pop()
+            if steps[call + 1]["depth"] == steps[call]["depth"] + 1:
+                last = steps[index - 1]  # the callee's final step
+                spent_by_callee = int(steps[call + 1]["gas"]) - (int(last["gas"]) - int(last["gasCost"]))
+            else:  # a precompile or an account without code: nothing ran at the next depth
+                spent_by_callee = 0
+            costs[call] = int(steps[call]["gas"]) - int(step["gas"]) - spent_by_callee
+        if step["op"] in _ENTERS_CODE:
+            open_calls.append(index)
     return costs
 
 

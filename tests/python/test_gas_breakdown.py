@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from bench.gas import open_market
 from bench.gas_breakdown import CATEGORIES, breakdown
 from glocal_chain.chain.anvil import EphemeralNode
 from glocal_chain.chain.artifacts import load_artifact
@@ -13,8 +13,6 @@ from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy, NetworkConfig
 from glocal_chain.chain.transactions import Sender
-from glocal_chain.deploy.config import DeployConfig
-from glocal_chain.deploy.deployer import deploy_suite
 
 TX_BASE = 21_000
 FRESH_SLOT = 22_100  # EIP-2929 cold access + EIP-2200 zero to non-zero
@@ -28,21 +26,9 @@ def traced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         w3 = connect(NetworkConfig(name="trace", rpc_urls=[node.url], chain_id=node.chain_id,
                                    gas_policy=GasPolicy.FREE))
         gov, designer, hub_operator, buyer = (Sender(w3, dev_account(i), gas_policy=GasPolicy.FREE) for i in (0, 4, 5, 8))
-        config = DeployConfig(community_fund=gov.address, payment_tokens=["test-token"])
-        deployment = deploy_suite(w3, gov, "trace", config, directory=Path(tmp_path_factory.mktemp("deployments")),
-                                  allow_test_token=True).deployment
-
-        def contract(name: str) -> Any:
-            return w3.eth.contract(address=deployment.address(name), abi=load_artifact(name).abi)
-
-        escrow, token = contract("OrderEscrow"), contract("TestToken")
-        designer.transact(contract("ProductRegistry").functions.registerProduct(b"\x01" * 32, "ipfs://cube", 500), "p")
-        hub_operator.transact(contract("HubRegistry").functions.registerHub(b"u4pruyd".ljust(12, b"\0"), 1, "h"), "h")
-        gov.transact(contract("HubRegistry").functions.approveHub(1), "a")
-        hub_operator.transact(contract("ProductRegistry").functions.publishOffer(1, 1, token.address, 10**6, 24), "o")
-        total = escrow.functions.quoteOrder(1, 1, 1).call()[1]
-        buyer.transact(token.functions.mint(buyer.address, 10 * total), "m")
-        yield {"w3": w3, "node": node, "buyer": buyer, "escrow": escrow, "token": token, "total": total}
+        suite, total = open_market(w3, gov, designer, hub_operator, tmp_path_factory.mktemp("deployments"))
+        buyer.transact(suite.token.functions.mint(buyer.address, 10 * total), "mint")
+        yield {"w3": w3, "buyer": buyer, "escrow": suite.escrow, "token": suite.token, "total": total}
 
 
 def _parts_and_receipt(traced: dict[str, Any], call: Any) -> tuple[dict[str, int], Any]:
