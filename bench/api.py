@@ -43,6 +43,7 @@ TX_GAS = 250_000
 BLOCK_TXS = 100
 MAX_PRICE = 20_000_000
 MAX_TOTAL = 2 * MAX_PRICE  # price plus the designer's royalty, with room
+LEAD_TIME_HOURS = 24  # every hub's, as open_local_market's first hub
 PART = project_root() / "examples" / "calibration-cube.gcode"
 
 
@@ -95,11 +96,13 @@ def _populate(market: Any, rng: random.Random) -> list[str]:
     approver.flush()
     for hub_id in range(first, first + len(geohashes)):
         operator.send(products, "publishOffer", market.product_id, hub_id, market.token,
-                      rng.randint(1, MAX_PRICE // 1_000_000) * 1_000_000, 24)
+                      rng.randint(1, MAX_PRICE // 1_000_000) * 1_000_000, LEAD_TIME_HOURS)
     operator.flush()
     buyer = Pipeline(market.w3, dev_account(BUYER))
-    for _ in range(ORDERS):
-        buyer.send(escrow, "placeOrder", market.product_id, rng.randint(1, HUBS), 1, MAX_TOTAL)
+    version = suite.product(market.product_id).version
+    for _ in range(ORDERS):  # OrderTerms: the offers' token, design version and lead time, at most MAX_TOTAL
+        buyer.send(escrow, "placeOrder", (market.product_id, rng.randint(1, HUBS), 1, version, market.token,
+                                          LEAD_TIME_HOURS, MAX_TOTAL))
     buyer.flush()
     assert hubs.functions.hubCount().call() == HUBS and escrow.functions.orderCount().call() == ORDERS
     return geohashes

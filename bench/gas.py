@@ -26,7 +26,7 @@ from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy, NetworkConfig
 from glocal_chain.chain.permit import sign_permit
 from glocal_chain.chain.transactions import Sender
-from glocal_chain.deploy.config import DeployConfig
+from glocal_chain.deploy.config import DEFAULT_RATING_FEE_UNITS, TEST_TOKEN, DeployConfig
 from glocal_chain.deploy.deployer import ROLES, deploy_suite
 from glocal_chain.chain.artifacts import load_artifact
 
@@ -37,6 +37,8 @@ DESIGN_HASH = bytes.fromhex("ab" * 32)
 PRICE = 10_000_000
 LEAD_TIME_HOURS = 24
 ORDERS_FOR_SCALING = 1_000
+ATTACK_ROUNDS = 20
+HALF_A_STAR_CENTI = 50
 
 
 class Suite:
@@ -63,16 +65,16 @@ def _gas(sender: Sender, call: Any, value: int = 0) -> int:
     return int(_receipt(sender, call, value)["gasUsed"])
 
 
-def open_market(w3: Web3, gov: Sender, designer: Sender, hub_op: Sender, directory: Path) -> tuple[Suite, int]:
+def open_market(w3: Web3, gov: Sender, designer: Sender, hub_op: Sender, directory: Path) -> tuple[Suite, Any]:
     """A fresh suite with one product offered by one approved hub in the test token; returns the suite and
-    the total of one unit (product 1, hub 1)."""
+    the terms of one unit (product 1, hub 1; the total is the last field)."""
     config = DeployConfig(community_fund=gov.address, payment_tokens=["test-token"])
     suite = Suite(w3, deploy_suite(w3, gov, "bench", config, directory=directory, allow_test_token=True).deployment)
     _gas(designer, suite.products.functions.registerProduct(DESIGN_HASH, "ipfs://cube", 1_000))
     _gas(hub_op, suite.hubs.functions.registerHub(GEOHASH, 3, "https://hub.example"))
     _gas(gov, suite.hubs.functions.approveHub(1))
     _gas(hub_op, suite.products.functions.publishOffer(1, 1, suite.token.address, PRICE, LEAD_TIME_HOURS))
-    return suite, suite.escrow.functions.quoteOrder(1, 1, 1).call()[1]
+    return suite, suite.escrow.functions.quoteOrder(1, 1, 1).call()[0]
 
 
 def measure() -> dict[str, Any]:
@@ -97,13 +99,14 @@ def measure() -> dict[str, Any]:
                                                                              LEAD_TIME_HOURS))
         _gas(native_op, products.functions.publishOffer(product_id, 2, Web3.to_checksum_address("0x" + "00" * 20),
                                                          10**16, LEAD_TIME_HOURS))
-        total = escrow.functions.quoteOrder(product_id, 1, 1).call()[1]
+        terms = escrow.functions.quoteOrder(product_id, 1, 1).call()[0]
+        total = terms[-1]
         for who in (buyer, buyer2):
             _gas(who, token.functions.mint(who.address, total * (ORDERS_FOR_SCALING + 50)))
 
         def lifecycle(sender: Sender, tracking: str) -> dict[str, Any]:
             receipts = {"approve": _receipt(sender, token.functions.approve(escrow.address, total))}
-            receipts["place"] = _receipt(sender, escrow.functions.placeOrder(product_id, 1, 1, total))
+            receipts["place"] = _receipt(sender, escrow.functions.placeOrder(terms))
             order_id = escrow.functions.orderCount().call()
             receipts["accept"] = _receipt(hub_op, escrow.functions.acceptOrder(order_id))
             receipts["ship"] = _receipt(hub_op, escrow.functions.shipOrder(order_id, Web3.keccak(text=tracking)))
@@ -134,17 +137,16 @@ def measure() -> dict[str, Any]:
         deadline = w3.eth.get_block("latest")["timestamp"] + 3600
         v, r, s = sign_permit(token, permit_owner, escrow.address, total, deadline)
         gas["place_order_with_permit"] = _gas(permit_sender, escrow.functions.placeOrderWithPermit(
-            product_id, 1, 1, total, deadline, v, r, s))
-        native_total = escrow.functions.quoteOrder(product_id, 2, 1).call()[1]
-        gas["place_order_native"] = _gas(buyer, escrow.functions.placeOrder(product_id, 2, 1, native_total),
-                                         value=native_total)
+            terms, deadline, v, r, s))
+        native_terms = escrow.functions.quoteOrder(product_id, 2, 1).call()[0]
+        gas["place_order_native"] = _gas(buyer, escrow.functions.placeOrder(native_terms), value=native_terms[-1])
 
         # Quorum of 2: the first vote is recorded, the second delivers.
         _gas(gov, escrow.functions.grantRole(ROLES["ORACLE_ROLE"], oracle2.address))
         _gas(gov, escrow.functions.setQuorum(2))
         _gas(buyer, token.functions.approve(escrow.address, total * 2))
         for tracking in ("Q-1", "F-1"):
-            _gas(buyer, escrow.functions.placeOrder(product_id, 1, 1, total))
+            _gas(buyer, escrow.functions.placeOrder(terms))
             order_id = escrow.functions.orderCount().call()
             _gas(hub_op, escrow.functions.acceptOrder(order_id))
             _gas(hub_op, escrow.functions.shipOrder(order_id, Web3.keccak(text=tracking)))
@@ -164,22 +166,90 @@ def measure_scaling() -> dict[str, int]:
         network = NetworkConfig(name="bench", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE)
         w3 = connect(network)
         gov, hub_op, designer, buyer = (_sender(w3, i) for i in (0, 5, 4, 7))
-        suite, total = open_market(w3, gov, designer, hub_op, Path(tmp))
+        suite, terms = open_market(w3, gov, designer, hub_op, Path(tmp))
+        total = terms[-1]
         # More than the orders need: emptying the balance on the last order would earn a storage refund.
         _gas(buyer, suite.token.functions.mint(buyer.address, total * (ORDERS_FOR_SCALING + 1)))
         _gas(buyer, suite.token.functions.approve(suite.escrow.address, 2**256 - 1))
         results = {}
         for n in range(1, ORDERS_FOR_SCALING + 1):
-            used = _gas(buyer, suite.escrow.functions.placeOrder(1, 1, 1, total))
+            used = _gas(buyer, suite.escrow.functions.placeOrder(terms))
             if n in (1, 2, ORDERS_FOR_SCALING):
                 results[f"place_order_at_{n}"] = used
         return results
+
+
+def _self_dealing_hub(w3: Web3, suite: Suite, gov: Sender, price: int, tag: str) -> tuple[int, Sender, Any]:
+    """A hub whose operator also designs the product it sells (royalty 0): returns hub id, operator, terms."""
+    operator = Sender(w3, Account.create(), gas_policy=GasPolicy.FREE)
+    receipt = _receipt(operator, suite.products.functions.registerProduct(DESIGN_HASH, f"ipfs://{tag}", 0))
+    product_id = suite.products.events.ProductRegistered().process_receipt(receipt)[0]["args"]["productId"]
+    receipt = _receipt(operator, suite.hubs.functions.registerHub(GEOHASH, 1, f"https://{tag}.example"))
+    hub_id = suite.hubs.events.HubRegistered().process_receipt(receipt)[0]["args"]["hubId"]
+    _gas(gov, suite.hubs.functions.approveHub(hub_id))
+    _gas(operator, suite.products.functions.publishOffer(product_id, hub_id, suite.token.address, price, 1))
+    return hub_id, operator, suite.escrow.functions.quoteOrder(product_id, hub_id, 1).call()[0]
+
+
+def _buy_and_rate(suite: Suite, operator: Sender, wallet: Sender, terms: Any, rounds: int, tag: str) -> int:
+    """The operator's other wallet buys, confirms receipt and rates 5 `rounds` times; returns the gas."""
+    escrow, total = suite.escrow, terms[-1]
+    used = _gas(wallet, suite.token.functions.mint(wallet.address, total * rounds))
+    used += _gas(wallet, suite.token.functions.approve(escrow.address, total * rounds))
+    for round_ in range(rounds):
+        used += _gas(wallet, escrow.functions.placeOrder(terms))
+        order_id = escrow.functions.orderCount().call()
+        used += _gas(operator, escrow.functions.acceptOrder(order_id))
+        used += _gas(operator, escrow.functions.shipOrder(order_id, Web3.keccak(text=f"{tag}-{round_}")))
+        used += _gas(wallet, escrow.functions.confirmReceipt(order_id))
+        used += _gas(wallet, escrow.functions.rateOrder(order_id, 5))
+    return used
+
+
+def measure_reputation_attack() -> dict[str, Any]:
+    """Buying reputation (docs/contracts.md, threat model): twenty rounds of a hub buying from itself through
+    one extra wallet, at a price of one unit and at a price whose community fee gives full weight; then how
+    many fresh wallets, each with one full-weight order, move a fresh hub's stars by half a star, and what
+    that costs in community fees (the hub's part and gas come back to the attacker: gas is free)."""
+    with EphemeralNode(gas_price=0) as node, tempfile.TemporaryDirectory() as tmp:
+        network = NetworkConfig(name="bench", rpc_urls=[node.url], chain_id=node.chain_id, gas_policy=GasPolicy.FREE)
+        w3 = connect(network)
+        gov = _sender(w3, 0)
+        config = DeployConfig(community_fund=gov.address, payment_tokens=[TEST_TOKEN])
+        suite = Suite(w3, deploy_suite(w3, gov, "bench", config, directory=Path(tmp), allow_test_token=True).deployment)
+        unit = DEFAULT_RATING_FEE_UNITS[TEST_TOKEN]
+        decimals = suite.token.functions.decimals().call()
+        full_weight_price = unit * 10_000 // config.fee_bps
+        result: dict[str, Any] = {"rating_fee_unit_gusd": unit / 10**decimals, "fee_bps": config.fee_bps,
+                                  "rounds": ATTACK_ROUNDS}
+        for label, price in (("one_unit_price", 1), ("full_weight_price", full_weight_price)):
+            hub_id, operator, terms = _self_dealing_hub(w3, suite, gov, price, label)
+            wallet = Sender(w3, Account.create(), gas_policy=GasPolicy.FREE)
+            stars_before, reliability_before = suite.hubs.functions.score(hub_id).call()
+            fees_before = suite.escrow.functions.owed(gov.address, suite.token.address).call()
+            used = _buy_and_rate(suite, operator, wallet, terms, ATTACK_ROUNDS, label)
+            stars, reliability = suite.hubs.functions.score(hub_id).call()
+            fees = suite.escrow.functions.owed(gov.address, suite.token.address).call() - fees_before
+            result[label] = {"price_gusd": price / 10**decimals, "stars_delta_centi": stars - stars_before,
+                             "reliability_delta_bps": reliability - reliability_before,
+                             "community_fees_gusd": fees / 10**decimals, "gas": used}
+        hub_id, operator, terms = _self_dealing_hub(w3, suite, gov, full_weight_price, "half-star")
+        start = suite.hubs.functions.score(hub_id).call()[0]
+        wallets, used = 0, 0
+        while suite.hubs.functions.score(hub_id).call()[0] < start + HALF_A_STAR_CENTI:
+            wallets += 1
+            used += _buy_and_rate(suite, operator, Sender(w3, Account.create(), gas_policy=GasPolicy.FREE), terms, 1,
+                                  f"half-{wallets}")
+        result["half_a_star"] = {"wallets": wallets, "community_fees_gusd": wallets * unit / 10**decimals,
+                                 "order_value_gusd": wallets * terms[-1] / 10**decimals, "gas": used}
+        return result
 
 
 def run() -> dict[str, Any]:
     started = time.monotonic()
     gas = measure()
     gas.update(measure_scaling())
+    gas["reputation_attack"] = measure_reputation_attack()
     gas["place_order_growth_1_to_1000_pct"] = round(
         100 * (gas["place_order_at_1000"] - gas["place_order_at_1"]) / gas["place_order_at_1"], 3)
     gas["place_order_growth_2_to_1000_pct"] = round(

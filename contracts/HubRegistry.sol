@@ -2,7 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {IHubRegistry} from "./interfaces/IHubRegistry.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IHubRegistry, ReputationWeight} from "./interfaces/IHubRegistry.sol";
 import {GlocalRoles} from "./access/GlocalRoles.sol";
 
 /**
@@ -16,8 +17,11 @@ contract HubRegistry is IHubRegistry, AccessControl {
     /// @notice Lowest and highest rating.
     uint8 public constant MIN_RATING = 1;
     uint8 public constant MAX_RATING = 5;
-    /// @notice Weight of the score's prior, in orders.
-    uint256 public constant PRIOR_WEIGHT = 5;
+    /// @notice Weight of the rating prior, in full-weight raters: one rater (at most a full weight)
+    /// moves a fresh hub by at most 2 x 100 / (PRIOR_RATERS + 1) < 10 centi-stars.
+    uint256 public constant PRIOR_RATERS = 20;
+    /// @notice Weight of the reliability prior, in full-weight orders.
+    uint256 public constant PRIOR_ORDERS = 5;
     /// @notice The rating prior: 3 stars, in centi-stars.
     uint256 public constant PRIOR_RATING_CENTI_STARS = 300;
     /// @notice The reliability prior: 90 % on time, in basis points.
@@ -37,6 +41,8 @@ contract HubRegistry is IHubRegistry, AccessControl {
     mapping(uint32 hubId => Hub) private _hubs;
     mapping(uint32 hubId => string) private _metadataURIs;
     mapping(uint32 hubId => Reputation) private _reputations;
+    mapping(uint32 hubId => Ratings) private _ratings;
+    mapping(uint32 hubId => mapping(address rater => RaterRecord)) private _raters;
 
     /**
      * @param governor Holder of `DEFAULT_ADMIN_ROLE`.
@@ -93,27 +99,47 @@ contract HubRegistry is IHubRegistry, AccessControl {
     }
 
     /// @inheritdoc IHubRegistry
-    function recordOutcome(uint32 hubId, uint256 orderId, Outcome outcome) external onlyRole(GlocalRoles.ESCROW_ROLE) {
-        Reputation storage counters = _reputations[hubId];
+    function recordOutcome(uint32 hubId, uint256 orderId, Outcome outcome, uint16 weight)
+        external
+        onlyRole(GlocalRoles.ESCROW_ROLE)
+    {
+        // Read once, written once: the counters share one slot.
+        Reputation memory counters = _reputations[hubId];
         if (outcome == Outcome.Completed) {
             ++counters.completed;
+            counters.onTimeWeight += weight;
+            counters.finishedWeight += weight;
         } else if (outcome == Outcome.CompletedLate) {
             ++counters.completedLate;
+            counters.finishedWeight += weight;
         } else if (outcome == Outcome.RefundedForFault) {
             ++counters.refundedForFault;
+            counters.finishedWeight += weight;
         } else if (outcome == Outcome.DisputeLost) {
             ++counters.disputesLost;
+            counters.finishedWeight += weight;
+        } else if (outcome == Outcome.DisputeExpired) {
+            ++counters.disputesExpired;
         }
-        emit OutcomeRecorded(hubId, orderId, outcome);
+        _reputations[hubId] = counters;
+        emit OutcomeRecorded(hubId, orderId, outcome, weight);
     }
 
     /// @inheritdoc IHubRegistry
-    function recordRating(uint32 hubId, uint256 orderId, uint8 rating) external onlyRole(GlocalRoles.ESCROW_ROLE) {
+    function recordRating(uint32 hubId, uint256 orderId, address rater, uint8 rating, uint16 weight)
+        external
+        onlyRole(GlocalRoles.ESCROW_ROLE)
+    {
         if (rating < MIN_RATING || rating > MAX_RATING) revert InvalidRating(rating);
-        Reputation storage counters = _reputations[hubId];
-        ++counters.ratingCount;
-        counters.ratingSum += rating;
-        emit HubRated(hubId, orderId, rating);
+        RaterRecord memory previous = _raters[hubId][rater];
+        uint16 raterWeight = uint16(Math.min(Math.max(previous.weight, weight), ReputationWeight.FULL));
+        Ratings storage totals = _ratings[hubId];
+        if (previous.rating == 0) ++totals.raters;
+        totals.weight = totals.weight - previous.weight + raterWeight;
+        totals.weightedStars =
+            totals.weightedStars - uint96(previous.rating) * previous.weight + uint96(rating) * raterWeight;
+        _raters[hubId][rater] = RaterRecord({rating: rating, weight: raterWeight});
+        emit HubRated(hubId, orderId, rater, rating, raterWeight);
     }
 
     /// @inheritdoc IHubRegistry
@@ -149,17 +175,30 @@ contract HubRegistry is IHubRegistry, AccessControl {
     }
 
     /// @inheritdoc IHubRegistry
+    function ratings(uint32 hubId) external view returns (Ratings memory) {
+        _existingHub(hubId);
+        return _ratings[hubId];
+    }
+
+    /// @inheritdoc IHubRegistry
+    function raterRecord(uint32 hubId, address rater) external view returns (RaterRecord memory) {
+        _existingHub(hubId);
+        return _raters[hubId][rater];
+    }
+
+    /// @inheritdoc IHubRegistry
     function score(uint32 hubId) external view returns (uint256 ratingCentiStars, uint256 reliabilityBps) {
         _existingHub(hubId);
-        Reputation memory counters = _reputations[hubId];
+        Ratings memory totals = _ratings[hubId];
+        uint256 priorRaters = PRIOR_RATERS * ReputationWeight.FULL;
         ratingCentiStars =
-            (PRIOR_WEIGHT * PRIOR_RATING_CENTI_STARS + uint256(counters.ratingSum) * _CENTI) /
-            (PRIOR_WEIGHT + counters.ratingCount);
-        uint256 finished = uint256(counters.completed) + counters.completedLate + counters.refundedForFault +
-            counters.disputesLost;
+            (priorRaters * PRIOR_RATING_CENTI_STARS + uint256(totals.weightedStars) * _CENTI) /
+            (priorRaters + totals.weight);
+        Reputation memory counters = _reputations[hubId];
+        uint256 priorOrders = PRIOR_ORDERS * ReputationWeight.FULL;
         reliabilityBps =
-            (PRIOR_WEIGHT * PRIOR_RELIABILITY_BPS + uint256(counters.completed) * _BPS) /
-            (PRIOR_WEIGHT + finished);
+            (priorOrders * PRIOR_RELIABILITY_BPS + uint256(counters.onTimeWeight) * _BPS) /
+            (priorOrders + counters.finishedWeight);
     }
 
     /// @inheritdoc IHubRegistry

@@ -8,9 +8,10 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IOrderEscrow} from "./interfaces/IOrderEscrow.sol";
 import {IProductRegistry} from "./interfaces/IProductRegistry.sol";
-import {IHubRegistry} from "./interfaces/IHubRegistry.sol";
+import {IHubRegistry, ReputationWeight} from "./interfaces/IHubRegistry.sol";
 import {GlocalRoles} from "./access/GlocalRoles.sol";
 
 /**
@@ -39,6 +40,8 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     uint16 public constant DISPUTE_LOST_THRESHOLD_BPS = 5_000;
     /// @notice How many payment tokens the allowlist can hold.
     uint8 public constant MAX_PAYMENT_TOKENS = type(uint8).max;
+    /// @notice Highest lead-time cap governance can set: 90 days.
+    uint16 public constant MAX_LEAD_TIME_CAP_HOURS = 2_160;
 
     uint16 private constant _BPS = 10_000;
     uint256 private constant _HOUR = 1 hours;
@@ -59,15 +62,18 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     uint32 private _acceptWindow;
     uint32 private _disputeWindow;
     uint32 private _arbitrationWindow;
+    uint16 private _maxLeadTimeHours;
     uint64 private _orderCount;
     // One slot, read when funds are paid out and when governance adds a token.
     address private _communityFund;
     uint8 private _paymentTokenCount;
 
     mapping(address token => PaymentToken) private _paymentTokens;
-    mapping(uint8 tokenIndex => address token) private _tokenByIndex;
+    mapping(uint8 tokenIndex => TokenRecord) private _tokens;
     mapping(uint256 orderId => Order) private _orders;
-    mapping(uint256 orderId => mapping(address oracle => bool)) private _confirmedBy;
+    /// @dev Oracle votes that did not deliver yet, `Order.confirmations` slots per order; a slot whose
+    /// oracle lost the role is reused, so an order never holds more than `MAX_QUORUM - 1` slots.
+    mapping(uint256 orderId => mapping(uint256 slot => address oracle)) private _votes;
     mapping(address account => mapping(uint8 tokenIndex => uint256)) private _owed;
 
     /**
@@ -91,21 +97,22 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         _setFee(initialConfig.feeBps);
         _setQuorum(initialConfig.quorum);
         _setWindows(initialConfig.acceptWindow, initialConfig.disputeWindow, initialConfig.arbitrationWindow);
+        _setLeadTimeCap(initialConfig.maxLeadTimeHours);
     }
 
     // ------------------------------------------------------------------ buyer: place
 
     /// @inheritdoc IOrderEscrow
-    function placeOrder(uint32 productId, uint32 hubId, uint32 quantity, uint256 maxTotal)
+    function placeOrder(OrderTerms calldata terms)
         external
         payable
         nonReentrant
         whenNotPaused
         returns (uint256 orderId)
     {
-        address token;
         uint256 total;
-        (orderId, token, total) = _createOrder(productId, hubId, quantity, maxTotal);
+        (orderId, total) = _createOrder(terms);
+        address token = terms.token;
         if (token == _NATIVE_COIN) {
             if (msg.value != total) revert IncorrectPayment(msg.value, total);
         } else {
@@ -115,23 +122,21 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     }
 
     /// @inheritdoc IOrderEscrow
-    function placeOrderWithPermit(
-        uint32 productId,
-        uint32 hubId,
-        uint32 quantity,
-        uint256 maxTotal,
-        uint256 permitDeadline,
-        uint8 v,
-        bytes32 r,
-        bytes32 s
-    ) external nonReentrant whenNotPaused returns (uint256 orderId) {
-        address token;
-        uint256 total;
-        (orderId, token, total) = _createOrder(productId, hubId, quantity, maxTotal);
+    function placeOrderWithPermit(OrderTerms calldata terms, uint256 permitDeadline, uint8 v, bytes32 r, bytes32 s)
+        external
+        nonReentrant
+        whenNotPaused
+        returns (uint256 orderId)
+    {
+        address token = terms.token;
         if (token == _NATIVE_COIN) revert PermitNeedsERC20();
+        uint256 total;
+        (orderId, total) = _createOrder(terms);
+        // The permit is for exactly the total, so the transfer uses all of it and no allowance stays behind.
+        if (total != terms.maxTotal) revert PermitValueNotTotal(terms.maxTotal, total);
         // A permit front-run by someone else still leaves the allowance in place: go on either way,
         // and let the transfer below fail if there is no allowance (OpenZeppelin's advice for permit).
-        try IERC20Permit(token).permit(msg.sender, address(this), maxTotal, permitDeadline, v, r, s) {} catch {}
+        try IERC20Permit(token).permit(msg.sender, address(this), total, permitDeadline, v, r, s) {} catch {}
         IERC20(token).safeTransferFrom(msg.sender, address(this), total);
     }
 
@@ -150,7 +155,7 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         _requireBuyer(orderId, stored);
         _requireDeadlinePassed(orderId, stored.deadline);
         _refundInFull(orderId, stored, RefundReason.ShipDeadlineMissed, "");
-        _hubRegistry.recordOutcome(stored.hubId, orderId, IHubRegistry.Outcome.RefundedForFault);
+        _hubRegistry.recordOutcome(stored.hubId, orderId, IHubRegistry.Outcome.RefundedForFault, stored.weight);
     }
 
     // ------------------------------------------------------------------ hub
@@ -193,18 +198,28 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     /// @inheritdoc IOrderEscrow
     function confirmDelivery(uint256 orderId) external nonReentrant onlyRole(GlocalRoles.ORACLE_ROLE) {
         Order storage stored = _orderIn(orderId, OrderStatus.Shipped);
-        uint8 quorum = _quorum;
-        uint8 confirmations = stored.confirmations + 1;
-        if (quorum > 1 && _confirmedBy[orderId][msg.sender]) revert AlreadyConfirmed(orderId, msg.sender);
-        bool reachesQuorum = confirmations >= quorum;
+        uint256 slots = stored.confirmations;
+        uint256 live = 1; // this vote
+        uint256 freeSlot = slots;
+        // Bounded: an order holds at most MAX_QUORUM - 1 vote slots (see `_votes`).
+        for (uint256 slot = 0; slot < slots; ++slot) {
+            address voter = _votes[orderId][slot];
+            if (voter == msg.sender) revert AlreadyConfirmed(orderId, msg.sender);
+            if (hasRole(GlocalRoles.ORACLE_ROLE, voter)) {
+                ++live;
+            } else if (freeSlot == slots) {
+                freeSlot = slot;
+            }
+        }
+        bool reachesQuorum = live >= stored.quorum;
         if (reachesQuorum) {
             // This vote ends the order: no need to remember who cast it.
             stored.flags |= _FLAG_QUORUM_VOTE;
         } else {
-            stored.confirmations = confirmations;
-            _confirmedBy[orderId][msg.sender] = true;
+            _votes[orderId][freeSlot] = msg.sender;
+            if (freeSlot == slots) stored.confirmations = uint8(slots + 1);
         }
-        emit DeliveryConfirmed(orderId, stored.hubId, stored.buyer, msg.sender, confirmations);
+        emit DeliveryConfirmed(orderId, stored.hubId, stored.buyer, msg.sender, uint8(live));
         if (reachesQuorum) _deliver(orderId, stored);
     }
 
@@ -242,14 +257,17 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         onlyRole(GlocalRoles.ARBITER_ROLE)
     {
         if (refundBps > _BPS) revert InvalidBps(refundBps);
-        _resolve(orderId, _orderIn(orderId, OrderStatus.Disputed), refundBps, msg.sender);
+        IHubRegistry.Outcome outcome = refundBps >= DISPUTE_LOST_THRESHOLD_BPS
+            ? IHubRegistry.Outcome.DisputeLost
+            : IHubRegistry.Outcome.DisputeWon;
+        _resolve(orderId, _orderIn(orderId, OrderStatus.Disputed), refundBps, msg.sender, outcome);
     }
 
     /// @inheritdoc IOrderEscrow
     function settleExpiredDispute(uint256 orderId) external nonReentrant {
         Order storage stored = _orderIn(orderId, OrderStatus.Disputed);
         _requireDeadlinePassed(orderId, stored.deadline);
-        _resolve(orderId, stored, UNRESOLVED_DISPUTE_REFUND_BPS, address(0));
+        _resolve(orderId, stored, UNRESOLVED_DISPUTE_REFUND_BPS, address(0), IHubRegistry.Outcome.DisputeExpired);
     }
 
     // ------------------------------------------------------------------ after delivery
@@ -258,18 +276,22 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     function rateOrder(uint256 orderId, uint8 rating) external nonReentrant {
         Order storage stored = _orderIn(orderId, OrderStatus.Delivered);
         _requireBuyer(orderId, stored);
-        if (stored.flags & _FLAG_RATED != 0) revert AlreadyRated(orderId);
-        stored.flags |= _FLAG_RATED;
-        emit OrderRated(orderId, stored.hubId, msg.sender, rating);
-        _hubRegistry.recordRating(stored.hubId, orderId, rating);
+        uint8 flags = stored.flags;
+        if (flags & _FLAG_RATED != 0) revert AlreadyRated(orderId);
+        stored.flags = flags | _FLAG_RATED;
+        uint32 hubId = stored.hubId;
+        emit OrderRated(orderId, hubId, msg.sender, rating);
+        _hubRegistry.recordRating(hubId, orderId, msg.sender, rating, stored.weight);
     }
 
     /// @inheritdoc IOrderEscrow
     function withdraw(address token) external nonReentrant {
         uint8 tokenIndex = _paymentTokens[token].index;
         uint256 amount = _owed[msg.sender][tokenIndex];
+        if (msg.sender == _communityFund) amount += _tokens[tokenIndex].communityFeesOwed;
         if (tokenIndex == 0 || amount == 0) revert NothingToWithdraw(msg.sender, token);
         _owed[msg.sender][tokenIndex] = 0;
+        if (msg.sender == _communityFund) _tokens[tokenIndex].communityFeesOwed = 0;
         emit PayoutWithdrawn(msg.sender, token, amount);
         if (token == _NATIVE_COIN) {
             (bool sent, ) = payable(msg.sender).call{value: amount}("");
@@ -282,17 +304,24 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     // ------------------------------------------------------------------ governance
 
     /// @inheritdoc IOrderEscrow
-    function setPaymentToken(address token, bool allowed) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setPaymentToken(address token, bool allowed, uint96 ratingFeeUnit) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (ratingFeeUnit == 0) revert InvalidRatingFeeUnit();
         PaymentToken memory entry = _paymentTokens[token];
         if (entry.index == 0) {
             if (!allowed) revert PaymentTokenNotAllowed(token);
             if (_paymentTokenCount == MAX_PAYMENT_TOKENS) revert TooManyPaymentTokens();
             entry.index = ++_paymentTokenCount;
-            _tokenByIndex[entry.index] = token;
+            _tokens[entry.index].token = token;
         }
         entry.allowed = allowed;
+        entry.ratingFeeUnit = ratingFeeUnit;
         _paymentTokens[token] = entry;
-        emit PaymentTokenSet(token, entry.index, allowed);
+        emit PaymentTokenSet(token, entry.index, allowed, ratingFeeUnit);
+    }
+
+    /// @inheritdoc IOrderEscrow
+    function setLeadTimeCap(uint16 maxLeadTimeHours) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setLeadTimeCap(maxLeadTimeHours);
     }
 
     /// @inheritdoc IOrderEscrow
@@ -333,19 +362,23 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     /// @inheritdoc IOrderEscrow
     function order(uint256 orderId) external view returns (OrderView memory) {
         Order storage stored = _existingOrder(orderId);
+        (uint256 amount, uint256 royalty) = _amounts(stored);
         return OrderView({
             orderId: orderId,
             buyer: stored.buyer,
             hubId: stored.hubId,
             productId: stored.productId,
-            token: _tokenByIndex[stored.tokenIndex],
-            amount: stored.amount,
-            royalty: stored.royalty,
+            designVersion: stored.designVersion,
+            token: _tokens[stored.tokenIndex].token,
+            amount: amount,
+            royalty: royalty,
             feeBps: stored.feeBps,
             status: stored.status,
             deadline: stored.deadline,
-            confirmations: stored.flags & _FLAG_QUORUM_VOTE != 0 ? stored.confirmations + 1 : stored.confirmations,
+            confirmations: _liveVotes(orderId, stored),
+            quorum: stored.quorum,
             leadTimeHours: stored.leadTimeHours,
+            weight: stored.weight,
             shippedLate: stored.flags & _FLAG_SHIPPED_LATE != 0,
             rated: stored.flags & _FLAG_RATED != 0
         });
@@ -354,18 +387,30 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     /// @inheritdoc IOrderEscrow
     function owed(address account, address token) external view returns (uint256) {
         uint8 tokenIndex = _paymentTokens[token].index;
-        return tokenIndex == 0 ? 0 : _owed[account][tokenIndex];
+        if (tokenIndex == 0) return 0;
+        uint256 fees = account == _communityFund ? _tokens[tokenIndex].communityFeesOwed : 0;
+        return _owed[account][tokenIndex] + fees;
     }
 
     /// @inheritdoc IOrderEscrow
     function quoteOrder(uint32 productId, uint32 hubId, uint32 quantity)
         external
         view
-        returns (address token, uint256 total, uint256 royalty)
+        returns (OrderTerms memory terms, uint256 royalty)
     {
         IProductRegistry.Quote memory offerQuote = _productRegistry.quote(productId, hubId);
-        (total, royalty) = _price(offerQuote, quantity);
-        token = offerQuote.token;
+        _requireLeadTimeWithinCap(offerQuote.leadTimeHours);
+        uint256 hubPrice = offerQuote.price * quantity;
+        royalty = (hubPrice * offerQuote.royaltyBps) / _BPS;
+        terms = OrderTerms({
+            productId: productId,
+            hubId: hubId,
+            quantity: quantity,
+            designVersion: offerQuote.designVersion,
+            token: offerQuote.token,
+            maxLeadTimeHours: offerQuote.leadTimeHours,
+            maxTotal: hubPrice + royalty
+        });
     }
 
     /// @inheritdoc IOrderEscrow
@@ -375,7 +420,8 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
             quorum: _quorum,
             acceptWindow: _acceptWindow,
             disputeWindow: _disputeWindow,
-            arbitrationWindow: _arbitrationWindow
+            arbitrationWindow: _arbitrationWindow,
+            maxLeadTimeHours: _maxLeadTimeHours
         });
     }
 
@@ -412,35 +458,56 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
 
     // ------------------------------------------------------------------ internals
 
-    function _createOrder(uint32 productId, uint32 hubId, uint32 quantity, uint256 maxTotal)
-        private
-        returns (uint256 orderId, address token, uint256 total)
-    {
-        if (quantity == 0) revert InvalidQuantity();
-        IProductRegistry.Quote memory offerQuote = _productRegistry.quote(productId, hubId);
-        token = offerQuote.token;
-        PaymentToken memory entry = _paymentTokens[token];
-        if (!entry.allowed) revert PaymentTokenNotAllowed(token);
-        uint256 royalty;
-        (total, royalty) = _price(offerQuote, quantity);
-        if (total > maxTotal) revert TotalAboveMaximum(total, maxTotal);
+    /// @dev Checks the agreed terms against the offer and governance's cap, then stores the order.
+    function _createOrder(OrderTerms calldata terms) private returns (uint256 orderId, uint256 total) {
+        if (terms.quantity == 0) revert InvalidQuantity();
+        IProductRegistry.Quote memory offerQuote = _productRegistry.quote(terms.productId, terms.hubId);
+        if (offerQuote.token != terms.token) revert PaymentTokenChanged(terms.token, offerQuote.token);
+        if (offerQuote.designVersion != terms.designVersion) {
+            revert DesignVersionChanged(terms.designVersion, offerQuote.designVersion);
+        }
+        if (offerQuote.leadTimeHours > terms.maxLeadTimeHours) {
+            revert LeadTimeAboveMaximum(offerQuote.leadTimeHours, terms.maxLeadTimeHours);
+        }
+        _requireLeadTimeWithinCap(offerQuote.leadTimeHours);
+        PaymentToken memory entry = _paymentTokens[terms.token];
+        if (!entry.allowed) revert PaymentTokenNotAllowed(terms.token);
+        uint256 hubPrice = offerQuote.price * terms.quantity;
+        uint256 royalty = (hubPrice * offerQuote.royaltyBps) / _BPS;
+        total = hubPrice + royalty;
+        if (total > terms.maxTotal) revert TotalAboveMaximum(total, terms.maxTotal);
+        uint16 feeBps = _feeBps;
         uint32 acceptBy = (block.timestamp + _acceptWindow).toUint32();
         orderId = ++_orderCount;
         _orders[orderId] = Order({
             buyer: msg.sender,
-            hubId: hubId,
+            hubId: terms.hubId,
             deadline: acceptBy,
             status: OrderStatus.Paid,
             flags: 0,
             leadTimeHours: offerQuote.leadTimeHours,
-            amount: total.toUint96(),
-            royalty: royalty.toUint88(),
-            productId: productId,
-            feeBps: _feeBps,
+            hubPrice: hubPrice.toUint96(),
+            royaltyBps: offerQuote.royaltyBps,
+            productId: terms.productId,
+            designVersion: terms.designVersion,
+            feeBps: feeBps,
+            weight: _weight((hubPrice * feeBps) / _BPS, entry.ratingFeeUnit),
+            quorum: _quorum,
             tokenIndex: entry.index,
             confirmations: 0
         });
-        emit OrderPlaced(orderId, hubId, msg.sender, productId, token, quantity, total, royalty, acceptBy);
+        emit OrderPlaced(
+            orderId,
+            terms.hubId,
+            msg.sender,
+            terms.productId,
+            terms.designVersion,
+            terms.token,
+            terms.quantity,
+            total,
+            royalty,
+            acceptBy
+        );
     }
 
     function _deliver(uint256 orderId, Order storage stored) private {
@@ -448,20 +515,24 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         IHubRegistry.Outcome outcome = stored.flags & _FLAG_SHIPPED_LATE != 0
             ? IHubRegistry.Outcome.CompletedLate
             : IHubRegistry.Outcome.Completed;
-        (uint256 hubPayout, uint256 fee) = _payOut(orderId, stored, stored.amount, stored.royalty, outcome);
-        emit OrderDelivered(orderId, stored.hubId, stored.buyer, hubPayout, stored.royalty, fee);
+        (uint256 amount, uint256 royalty) = _amounts(stored);
+        (uint256 hubPayout, uint256 fee) = _payOut(orderId, stored, amount, royalty, outcome);
+        emit OrderDelivered(orderId, stored.hubId, stored.buyer, hubPayout, royalty, fee);
     }
 
-    function _resolve(uint256 orderId, Order storage stored, uint16 refundBps, address arbiter) private {
+    function _resolve(
+        uint256 orderId,
+        Order storage stored,
+        uint16 refundBps,
+        address arbiter,
+        IHubRegistry.Outcome outcome
+    ) private {
         stored.status = OrderStatus.Resolved;
-        uint256 amount = stored.amount;
+        (uint256 amount, uint256 fullRoyalty) = _amounts(stored);
         uint256 refund = (amount * refundBps) / _BPS;
-        uint256 royalty = (uint256(stored.royalty) * (_BPS - refundBps)) / _BPS;
+        uint256 royalty = (fullRoyalty * (_BPS - refundBps)) / _BPS;
         address buyer = stored.buyer;
         _credit(buyer, stored.tokenIndex, refund);
-        IHubRegistry.Outcome outcome = refundBps >= DISPUTE_LOST_THRESHOLD_BPS
-            ? IHubRegistry.Outcome.DisputeLost
-            : IHubRegistry.Outcome.DisputeWon;
         (uint256 hubPayout, uint256 fee) = _payOut(orderId, stored, amount - refund, royalty, outcome);
         emit DisputeResolved(orderId, stored.hubId, buyer, arbiter, refundBps, refund, hubPayout, royalty, fee);
     }
@@ -482,13 +553,16 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         uint32 hubId = stored.hubId;
         _credit(_hubRegistry.operatorOf(hubId), tokenIndex, hubPayout);
         _credit(_productRegistry.designerOf(stored.productId), tokenIndex, royalty);
-        _credit(_communityFund, tokenIndex, fee);
-        _hubRegistry.recordOutcome(hubId, orderId, outcome);
+        if (fee != 0) {
+            TokenRecord storage record = _tokens[tokenIndex];
+            record.communityFeesOwed = (record.communityFeesOwed + fee).toUint96();
+        }
+        _hubRegistry.recordOutcome(hubId, orderId, outcome, stored.weight);
     }
 
     function _refundInFull(uint256 orderId, Order storage stored, RefundReason reason, string memory note) private {
         stored.status = OrderStatus.Refunded;
-        uint256 amount = stored.amount;
+        (uint256 amount, ) = _amounts(stored);
         address buyer = stored.buyer;
         _credit(buyer, stored.tokenIndex, amount);
         emit OrderRefunded(orderId, stored.hubId, buyer, reason, amount, note);
@@ -503,9 +577,14 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         if (stored.status == OrderStatus.None) revert OrderNotFound(orderId);
     }
 
+    /// @dev The order, which must be in `expected` status; the status is read once.
     function _orderIn(uint256 orderId, OrderStatus expected) private view returns (Order storage stored) {
-        stored = _existingOrder(orderId);
-        if (stored.status != expected) revert InvalidOrderStatus(orderId, stored.status);
+        stored = _orders[orderId];
+        OrderStatus status = stored.status;
+        if (status != expected) {
+            if (status == OrderStatus.None) revert OrderNotFound(orderId);
+            revert InvalidOrderStatus(orderId, status);
+        }
     }
 
     function _requireBuyer(uint256 orderId, Order storage stored) private view {
@@ -520,15 +599,31 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         if (block.timestamp > deadline) revert DeadlinePassed(orderId, deadline);
     }
 
-    /// @dev The royalty is taken on the whole quantity, so rounding loses at most one unit per order.
-    function _price(IProductRegistry.Quote memory offerQuote, uint32 quantity)
-        private
-        pure
-        returns (uint256 total, uint256 royalty)
-    {
-        uint256 hubPrice = offerQuote.price * quantity;
-        royalty = (hubPrice * offerQuote.royaltyBps) / _BPS;
-        total = hubPrice + royalty;
+    /// @dev What the order holds and the designer's part of it. The royalty is taken on the whole
+    /// quantity, so rounding loses at most one unit per order (as `_createOrder` priced it).
+    function _amounts(Order storage stored) private view returns (uint256 amount, uint256 royalty) {
+        uint256 hubPrice = stored.hubPrice;
+        royalty = (hubPrice * stored.royaltyBps) / _BPS;
+        amount = hubPrice + royalty;
+    }
+
+    /// @dev Votes that count now: stored votes of oracles that still hold the role, plus the deciding vote.
+    function _liveVotes(uint256 orderId, Order storage stored) private view returns (uint8 live) {
+        uint256 slots = stored.confirmations;
+        for (uint256 slot = 0; slot < slots; ++slot) {
+            if (hasRole(GlocalRoles.ORACLE_ROLE, _votes[orderId][slot])) ++live;
+        }
+        if (stored.flags & _FLAG_QUORUM_VOTE != 0) ++live;
+    }
+
+    /// @dev An order's reputation weight: the share of its token's rating fee unit that its community
+    /// fee pays, at most a full weight. An order that pays no fee weighs nothing.
+    function _weight(uint256 fee, uint96 ratingFeeUnit) private pure returns (uint16) {
+        return uint16(Math.min((fee * ReputationWeight.FULL) / ratingFeeUnit, ReputationWeight.FULL));
+    }
+
+    function _requireLeadTimeWithinCap(uint16 leadTimeHours) private view {
+        if (leadTimeHours > _maxLeadTimeHours) revert LeadTimeAboveCap(leadTimeHours, _maxLeadTimeHours);
     }
 
     function _setFee(uint16 feeBps) private {
@@ -551,6 +646,14 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
         _disputeWindow = disputeWindow;
         _arbitrationWindow = arbitrationWindow;
         emit WindowsChanged(acceptWindow, disputeWindow, arbitrationWindow);
+    }
+
+    function _setLeadTimeCap(uint16 maxLeadTimeHours) private {
+        if (maxLeadTimeHours == 0 || maxLeadTimeHours > MAX_LEAD_TIME_CAP_HOURS) {
+            revert InvalidLeadTimeCap(maxLeadTimeHours);
+        }
+        _maxLeadTimeHours = maxLeadTimeHours;
+        emit LeadTimeCapChanged(maxLeadTimeHours);
     }
 
     function _setCommunityFund(address newCommunityFund) private {

@@ -21,7 +21,8 @@ contract ProductRegistry is IProductRegistry, AccessControl, Pausable {
     IHubRegistry private immutable _hubRegistry;
 
     uint32 private _productCount;
-    mapping(uint32 productId => Product) private _products;
+    mapping(uint32 productId => ProductRecord) private _products;
+    mapping(uint32 productId => mapping(uint32 version => bytes32 designHash)) private _designHashes;
     mapping(uint32 productId => string) private _metadataURIs;
     mapping(uint32 productId => mapping(uint32 hubId => Offer)) private _offers;
 
@@ -42,13 +43,8 @@ contract ProductRegistry is IProductRegistry, AccessControl, Pausable {
         if (designHash == bytes32(0)) revert InvalidDesignHash();
         _requireValidRoyalty(royaltyBps);
         productId = ++_productCount;
-        _products[productId] = Product({
-            designer: msg.sender,
-            royaltyBps: royaltyBps,
-            version: 1,
-            active: true,
-            designHash: designHash
-        });
+        _products[productId] = ProductRecord({designer: msg.sender, royaltyBps: royaltyBps, version: 1, active: true});
+        _designHashes[productId][1] = designHash;
         _metadataURIs[productId] = metadataURI;
         emit ProductRegistered(productId, msg.sender, designHash, royaltyBps, metadataURI);
     }
@@ -58,17 +54,17 @@ contract ProductRegistry is IProductRegistry, AccessControl, Pausable {
         external
         returns (uint32 version)
     {
-        Product storage stored = _designersActiveProduct(productId);
+        ProductRecord storage stored = _designersActiveProduct(productId);
         if (designHash == bytes32(0)) revert InvalidDesignHash();
         version = ++stored.version;
-        stored.designHash = designHash;
+        _designHashes[productId][version] = designHash;
         _metadataURIs[productId] = metadataURI;
         emit ProductVersionPublished(productId, version, designHash, metadataURI);
     }
 
     /// @inheritdoc IProductRegistry
     function setRoyalty(uint32 productId, uint16 royaltyBps) external {
-        Product storage stored = _designersActiveProduct(productId);
+        ProductRecord storage stored = _designersActiveProduct(productId);
         _requireValidRoyalty(royaltyBps);
         stored.royaltyBps = royaltyBps;
         emit RoyaltyChanged(productId, royaltyBps);
@@ -76,7 +72,7 @@ contract ProductRegistry is IProductRegistry, AccessControl, Pausable {
 
     /// @inheritdoc IProductRegistry
     function retireProduct(uint32 productId) external {
-        Product storage stored = _designersActiveProduct(productId);
+        ProductRecord storage stored = _designersActiveProduct(productId);
         stored.active = false;
         emit ProductRetired(productId);
     }
@@ -116,7 +112,7 @@ contract ProductRegistry is IProductRegistry, AccessControl, Pausable {
 
     /// @inheritdoc IProductRegistry
     function quote(uint32 productId, uint32 hubId) external view returns (Quote memory) {
-        Product storage stored = _requireActiveProduct(productId);
+        ProductRecord storage stored = _requireActiveProduct(productId);
         Offer memory current = _offers[productId][hubId];
         if (current.price == 0) revert OfferNotFound(productId, hubId);
         return Quote({
@@ -124,13 +120,28 @@ contract ProductRegistry is IProductRegistry, AccessControl, Pausable {
             token: current.token,
             price: current.price,
             royaltyBps: stored.royaltyBps,
-            leadTimeHours: current.leadTimeHours
+            leadTimeHours: current.leadTimeHours,
+            designVersion: stored.version
         });
     }
 
     /// @inheritdoc IProductRegistry
     function product(uint32 productId) external view returns (Product memory) {
-        return _existingProduct(productId);
+        ProductRecord memory stored = _existingProduct(productId);
+        return Product({
+            designer: stored.designer,
+            royaltyBps: stored.royaltyBps,
+            version: stored.version,
+            active: stored.active,
+            designHash: _designHashes[productId][stored.version]
+        });
+    }
+
+    /// @inheritdoc IProductRegistry
+    function designHashOf(uint32 productId, uint32 version) external view returns (bytes32) {
+        bytes32 designHash = _designHashes[productId][version];
+        if (designHash == bytes32(0)) revert DesignVersionNotFound(productId, version);
+        return designHash;
     }
 
     /// @inheritdoc IProductRegistry
@@ -162,17 +173,17 @@ contract ProductRegistry is IProductRegistry, AccessControl, Pausable {
         return _hubRegistry;
     }
 
-    function _existingProduct(uint32 productId) private view returns (Product storage stored) {
+    function _existingProduct(uint32 productId) private view returns (ProductRecord storage stored) {
         stored = _products[productId];
         if (stored.designer == address(0)) revert ProductNotFound(productId);
     }
 
-    function _requireActiveProduct(uint32 productId) private view returns (Product storage stored) {
+    function _requireActiveProduct(uint32 productId) private view returns (ProductRecord storage stored) {
         stored = _existingProduct(productId);
         if (!stored.active) revert ProductNotActive(productId);
     }
 
-    function _designersActiveProduct(uint32 productId) private view returns (Product storage stored) {
+    function _designersActiveProduct(uint32 productId) private view returns (ProductRecord storage stored) {
         stored = _requireActiveProduct(productId);
         if (stored.designer != msg.sender) revert NotDesigner(productId, msg.sender);
     }

@@ -2,6 +2,16 @@
 pragma solidity ^0.8.24;
 
 /**
+ * @title ReputationWeight
+ * @notice The unit of reputation weight shared by the hub registry and the escrow.
+ */
+library ReputationWeight {
+    /// @notice The weight of one order whose community fee reached its token's rating fee unit, and the most
+    /// one rater can carry for one hub (basis points of a full weight).
+    uint16 internal constant FULL = 10_000;
+}
+
+/**
  * @title IHubRegistry
  * @notice Types, events, errors and functions of the hub registry: hub profiles, their approval
  * status, and the reputation the escrow writes for them.
@@ -21,7 +31,8 @@ interface IHubRegistry {
         CompletedLate,
         RefundedForFault,
         DisputeLost,
-        DisputeWon
+        DisputeWon,
+        DisputeExpired
     }
 
     /// @notice A hub profile. Packed: `operator`, `status`, `capabilities` share slot 0; `geohash`
@@ -34,14 +45,33 @@ interface IHubRegistry {
         uint40 registeredAt;
     }
 
-    /// @notice A hub's reputation counters, one storage slot (224 bits).
+    /// @notice What happened to a hub's finished orders, one storage slot: counts of each outcome, and
+    /// the reputation weight of the orders completed on time and of all orders that count towards
+    /// reliability (completed, completed late, refunded for the hub's fault, disputes lost). A dispute
+    /// won or left unjudged by the arbiters counts in neither weight.
     struct Reputation {
         uint32 completed;
         uint32 completedLate;
         uint32 refundedForFault;
         uint32 disputesLost;
-        uint32 ratingCount;
-        uint64 ratingSum;
+        uint32 disputesExpired;
+        uint48 onTimeWeight;
+        uint48 finishedWeight;
+    }
+
+    /// @notice A hub's ratings, one storage slot: how many raters, their total weight, and the sum of
+    /// each rater's latest stars times that rater's weight.
+    struct Ratings {
+        uint32 raters;
+        uint64 weight;
+        uint96 weightedStars;
+    }
+
+    /// @notice One rater's standing with one hub: the latest stars given and the weight they carry (the
+    /// largest weight among the rater's rated orders at this hub, at most `ReputationWeight.FULL`).
+    struct RaterRecord {
+        uint8 rating;
+        uint16 weight;
     }
 
     /// @notice A hub registered (status Pending).
@@ -58,10 +88,17 @@ interface IHubRegistry {
     event HubApproved(uint32 indexed hubId, address indexed approver);
     /// @notice A hub approver suspended a hub.
     event HubSuspended(uint32 indexed hubId, address indexed approver, string reason);
-    /// @notice The escrow recorded the outcome of one of the hub's orders.
-    event OutcomeRecorded(uint32 indexed hubId, uint256 indexed orderId, Outcome outcome);
-    /// @notice A buyer rated the hub for one delivered order.
-    event HubRated(uint32 indexed hubId, uint256 indexed orderId, uint8 rating);
+    /// @notice The escrow recorded the outcome of one of the hub's orders, with the order's reputation weight.
+    event OutcomeRecorded(uint32 indexed hubId, uint256 indexed orderId, Outcome outcome, uint16 weight);
+    /// @notice A buyer rated the hub for one delivered order; `raterWeight` is what the rater's latest
+    /// rating (this one, replacing any earlier) now weighs.
+    event HubRated(
+        uint32 indexed hubId,
+        uint256 indexed orderId,
+        address indexed rater,
+        uint8 rating,
+        uint16 raterWeight
+    );
 
     /// @notice No hub has this id.
     error HubNotFound(uint32 hubId);
@@ -115,16 +152,21 @@ interface IHubRegistry {
      * @param hubId The hub.
      * @param orderId The order that ended.
      * @param outcome What happened.
+     * @param weight The order's reputation weight (0 to `ReputationWeight.FULL`, set by the community fee it pays).
      */
-    function recordOutcome(uint32 hubId, uint256 orderId, Outcome outcome) external;
+    function recordOutcome(uint32 hubId, uint256 orderId, Outcome outcome, uint16 weight) external;
 
     /**
      * @notice Records a buyer's rating of a delivered order. Escrow only; the escrow checks buyer and once-only.
+     * A rater counts once per hub: the latest rating replaces the rater's earlier one, and the rater's
+     * weight is the largest of its rated orders' weights there (at most `ReputationWeight.FULL`).
      * @param hubId The hub.
      * @param orderId The delivered order.
+     * @param rater The order's buyer.
      * @param rating 1 to 5.
+     * @param weight The order's reputation weight.
      */
-    function recordRating(uint32 hubId, uint256 orderId, uint8 rating) external;
+    function recordRating(uint32 hubId, uint256 orderId, address rater, uint8 rating, uint16 weight) external;
 
     /**
      * @notice A hub's profile.
@@ -162,11 +204,27 @@ interface IHubRegistry {
     function reputation(uint32 hubId) external view returns (Reputation memory);
 
     /**
-     * @notice A hub's score: a Bayesian average of its ratings and its on-time reliability.
-     * @dev Both start at a prior worth `PRIOR_WEIGHT` orders, so a few ratings move it little.
+     * @notice A hub's ratings: raters, their total weight and weighted stars.
+     * @param hubId The hub.
+     * @return The totals.
+     */
+    function ratings(uint32 hubId) external view returns (Ratings memory);
+
+    /**
+     * @notice One rater's latest rating of a hub and the weight it carries.
+     * @param hubId The hub.
+     * @param rater The rater.
+     * @return The record (`rating == 0`: never rated this hub).
+     */
+    function raterRecord(uint32 hubId, address rater) external view returns (RaterRecord memory);
+
+    /**
+     * @notice A hub's score: weighted Bayesian averages of its ratings and its on-time reliability.
+     * @dev Ratings start at a prior worth `PRIOR_RATERS` full-weight raters, reliability at one worth
+     * `PRIOR_ORDERS` full-weight orders; weights come from community fees paid, so moving the score costs money.
      * @param hubId The hub.
      * @return ratingCentiStars Average stars x 100 (100 to 500), pulled towards 3 stars by the prior.
-     * @return reliabilityBps Share of finished orders completed on time, in basis points, with a prior.
+     * @return reliabilityBps Weighted share of finished orders completed on time, in basis points, with a prior.
      */
     function score(uint32 hubId) external view returns (uint256 ratingCentiStars, uint256 reliabilityBps);
 

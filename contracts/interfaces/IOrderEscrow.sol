@@ -26,11 +26,28 @@ interface IOrderEscrow {
         ShipDeadlineMissed
     }
 
+    /// @notice The terms a buyer saw and agrees to: an order is placed on them or not at all.
+    /// `token`, `designVersion` must equal the offer's and the product's; the offer's lead time must be at
+    /// most `maxLeadTimeHours` and the total at most `maxTotal` (with a permit: exactly `maxTotal`).
+    /// `quoteOrder` returns the terms of the current offer.
+    struct OrderTerms {
+        uint32 productId;
+        uint32 hubId;
+        uint32 quantity;
+        uint32 designVersion;
+        address token;
+        uint16 maxLeadTimeHours;
+        uint256 maxTotal;
+    }
+
     /// @notice An order as stored: two slots, split by who reads them.
-    /// Slot 0 is all that accept, ship, dispute, cancel checks and rate need: `buyer`, `hubId`,
-    /// `deadline`, `status`, `flags`, `leadTimeHours`. Slot 1 is the money, read only when funds move:
-    /// `amount`, `royalty`, `productId`, `feeBps`, `tokenIndex`, and `confirmations`, the oracle votes
-    /// before the deciding one (that one is a flag in slot 0, written with the status).
+    /// Slot 0 is all that accept, ship, dispute, cancel checks need: `buyer`, `hubId`, `deadline`,
+    /// `status`, `flags`, `leadTimeHours`. Slot 1 is what was bought and what it costs, read when funds
+    /// move or the order is rated: `hubPrice` (quantity x offer price; the royalty is `hubPrice x
+    /// royaltyBps / 10,000` and the amount held `hubPrice + royalty`), `productId`, `designVersion`,
+    /// `feeBps` and `quorum` (governance's, when the order was placed), `weight` (the order's reputation
+    /// weight), `tokenIndex`, and `confirmations`, the oracle vote slots in use before the deciding vote
+    /// (that one is a flag in slot 0, written with the status).
     /// `deadline` (seconds, good until 2106) means accept-by while Paid, ship-by while Accepted,
     /// dispute-by while Shipped and arbitrate-by while Disputed.
     struct Order {
@@ -40,10 +57,13 @@ interface IOrderEscrow {
         OrderStatus status;
         uint8 flags;
         uint16 leadTimeHours;
-        uint96 amount;
-        uint88 royalty;
+        uint96 hubPrice;
+        uint16 royaltyBps;
         uint32 productId;
+        uint32 designVersion;
         uint16 feeBps;
+        uint16 weight;
+        uint8 quorum;
         uint8 tokenIndex;
         uint8 confirmations;
     }
@@ -54,6 +74,7 @@ interface IOrderEscrow {
         address buyer;
         uint32 hubId;
         uint32 productId;
+        uint32 designVersion;
         address token;
         uint256 amount;
         uint256 royalty;
@@ -61,24 +82,39 @@ interface IOrderEscrow {
         OrderStatus status;
         uint64 deadline;
         uint8 confirmations;
+        uint8 quorum;
         uint16 leadTimeHours;
+        uint16 weight;
         bool shippedLate;
         bool rated;
     }
 
-    /// @notice Governance parameters, one storage slot.
+    /// @notice Governance parameters, one storage slot. `maxLeadTimeHours` caps the lead time of every
+    /// order, so no order holds a buyer's money longer than the windows plus this cap.
     struct EscrowConfig {
         uint16 feeBps;
         uint8 quorum;
         uint32 acceptWindow;
         uint32 disputeWindow;
         uint32 arbitrationWindow;
+        uint16 maxLeadTimeHours;
+    }
+
+    /// @notice A payment token by its index, with the community fees it owes the community fund (kept
+    /// here, beside the address every payout reads, rather than under the fund's address: the fees belong
+    /// to whoever is the community fund when they are withdrawn).
+    struct TokenRecord {
+        address token;
+        uint96 communityFeesOwed;
     }
 
     /// @notice A payment token's place in the allowlist. `index` is never 0 for a known token.
+    /// `ratingFeeUnit`: the community fee (in the token's smallest unit) that gives an order a full
+    /// reputation weight; an order paying less weighs its share of it.
     struct PaymentToken {
         uint8 index;
         bool allowed;
+        uint96 ratingFeeUnit;
     }
 
     /// @notice A buyer placed an order; its amount is now held in escrow.
@@ -87,6 +123,7 @@ interface IOrderEscrow {
         uint32 indexed hubId,
         address indexed buyer,
         uint32 productId,
+        uint32 designVersion,
         address token,
         uint32 quantity,
         uint256 amount,
@@ -155,13 +192,15 @@ interface IOrderEscrow {
     /// @notice An account withdrew what it was owed in a token.
     event PayoutWithdrawn(address indexed account, address indexed token, uint256 amount);
     /// @notice Governance allowed or disallowed a payment token.
-    event PaymentTokenSet(address indexed token, uint8 index, bool allowed);
+    event PaymentTokenSet(address indexed token, uint8 index, bool allowed, uint96 ratingFeeUnit);
     /// @notice Governance changed the community fee (basis points of the hub's part).
     event FeeChanged(uint16 feeBps);
     /// @notice Governance changed the oracle quorum.
     event QuorumChanged(uint8 quorum);
     /// @notice Governance changed the accept, dispute or arbitration windows (seconds).
     event WindowsChanged(uint32 acceptWindow, uint32 disputeWindow, uint32 arbitrationWindow);
+    /// @notice Governance changed the cap on an order's lead time.
+    event LeadTimeCapChanged(uint16 maxLeadTimeHours);
     /// @notice Governance changed the community fund's address.
     event CommunityFundChanged(address indexed communityFund);
 
@@ -179,6 +218,20 @@ interface IOrderEscrow {
     error DeadlineNotReached(uint256 orderId, uint64 deadline);
     /// @notice The order total is above the buyer's maximum.
     error TotalAboveMaximum(uint256 total, uint256 maxTotal);
+    /// @notice The offer is now in another token than the one the buyer agreed to.
+    error PaymentTokenChanged(address agreed, address offered);
+    /// @notice The product's current design version is not the one the buyer agreed to.
+    error DesignVersionChanged(uint32 agreed, uint32 current);
+    /// @notice The offer's lead time is above the buyer's maximum.
+    error LeadTimeAboveMaximum(uint16 leadTimeHours, uint16 maxLeadTimeHours);
+    /// @notice The offer's lead time is above governance's cap.
+    error LeadTimeAboveCap(uint16 leadTimeHours, uint16 maxLeadTimeHours);
+    /// @notice The lead-time cap must be 1 to `MAX_LEAD_TIME_CAP_HOURS`.
+    error InvalidLeadTimeCap(uint16 maxLeadTimeHours);
+    /// @notice A permit order's total must equal the permit's value, so no allowance is left behind.
+    error PermitValueNotTotal(uint256 permitValue, uint256 total);
+    /// @notice A payment token's rating fee unit must not be zero.
+    error InvalidRatingFeeUnit();
     /// @notice Quantity must be at least one.
     error InvalidQuantity();
     /// @notice The offer's token is not an allowed payment token.
@@ -209,41 +262,26 @@ interface IOrderEscrow {
     error PermitNeedsERC20();
 
     /**
-     * @notice Places an order at a hub's current offer, paying `quantity x (price + royalty)` into escrow.
+     * @notice Places an order on the terms the buyer agreed to, paying `quantity x (price + royalty)` into
+     * escrow; reverts, naming the term, when the hub's offer or the product changed them.
      * @dev ERC-20: the escrow must be approved for the total. Native coin: send exactly the total.
-     * @param productId The product.
-     * @param hubId The hub whose offer is taken.
-     * @param quantity Units ordered (at least 1).
-     * @param maxTotal The most the buyer agrees to pay; the order reverts above it.
+     * @param terms Product, hub, quantity (at least 1), design version, token, maximum lead time and total.
      * @return orderId The new order's id.
      */
-    function placeOrder(uint32 productId, uint32 hubId, uint32 quantity, uint256 maxTotal)
-        external
-        payable
-        returns (uint256 orderId);
+    function placeOrder(OrderTerms calldata terms) external payable returns (uint256 orderId);
 
     /**
-     * @notice Places an ERC-20 order, authorising the transfer with an EIP-2612 permit in the same transaction.
-     * @param productId The product.
-     * @param hubId The hub whose offer is taken.
-     * @param quantity Units ordered.
-     * @param maxTotal The permit's value and the most the buyer agrees to pay.
+     * @notice Places an ERC-20 order, authorising the transfer with an EIP-2612 permit for exactly the total.
+     * @param terms The agreed terms; `terms.maxTotal` is the permit's value and must equal the total.
      * @param permitDeadline The permit's deadline.
      * @param v Permit signature v.
      * @param r Permit signature r.
      * @param s Permit signature s.
      * @return orderId The new order's id.
      */
-    function placeOrderWithPermit(
-        uint32 productId,
-        uint32 hubId,
-        uint32 quantity,
-        uint256 maxTotal,
-        uint256 permitDeadline,
-        uint8 v,
-        bytes32 r,
-        bytes32 s
-    ) external returns (uint256 orderId);
+    function placeOrderWithPermit(OrderTerms calldata terms, uint256 permitDeadline, uint8 v, bytes32 r, bytes32 s)
+        external
+        returns (uint256 orderId);
 
     /**
      * @notice Cancels a paid order before the hub accepts it; the buyer is refunded in full. Buyer only.
@@ -281,7 +319,8 @@ interface IOrderEscrow {
     function claimRefund(uint256 orderId) external;
 
     /**
-     * @notice One oracle's confirmation that a shipped order was delivered; the quorum-th delivers it. Oracle only.
+     * @notice One oracle's confirmation that a shipped order was delivered; it delivers the order when the
+     * votes of oracles that still hold the role reach the quorum (a revoked oracle's vote stops counting). Oracle only.
      * @param orderId The order.
      */
     function confirmDelivery(uint256 orderId) external;
@@ -336,8 +375,15 @@ interface IOrderEscrow {
      * @notice Allows or disallows a payment token for new orders. Governor only.
      * @param token The token (`address(0)`: native coin).
      * @param allowed Whether new orders may use it.
+     * @param ratingFeeUnit The community fee, in the token's smallest unit, that gives an order full reputation weight.
      */
-    function setPaymentToken(address token, bool allowed) external;
+    function setPaymentToken(address token, bool allowed, uint96 ratingFeeUnit) external;
+
+    /**
+     * @notice Caps the lead time of orders placed from now on. Governor only.
+     * @param maxLeadTimeHours 1 to `MAX_LEAD_TIME_CAP_HOURS`.
+     */
+    function setLeadTimeCap(uint16 maxLeadTimeHours) external;
 
     /**
      * @notice Sets the community fee in basis points of the hub's part (at most `MAX_FEE_BPS`). Governor only.
@@ -391,18 +437,18 @@ interface IOrderEscrow {
     function owed(address account, address token) external view returns (uint256);
 
     /**
-     * @notice Prices an order like `placeOrder` would, without placing it.
+     * @notice Prices an order like `placeOrder` would, without placing it, and returns the terms to place it on.
      * @param productId The product.
      * @param hubId The hub.
      * @param quantity Units.
-     * @return token The payment token.
-     * @return total What the buyer pays.
-     * @return royalty The designer's part of it.
+     * @return terms The current offer's terms: token, design version, its lead time as `maxLeadTimeHours`
+     * and the total as `maxTotal`; reverts when the offer's lead time is above governance's cap.
+     * @return royalty The designer's part of the total.
      */
     function quoteOrder(uint32 productId, uint32 hubId, uint32 quantity)
         external
         view
-        returns (address token, uint256 total, uint256 royalty);
+        returns (OrderTerms memory terms, uint256 royalty);
 
     /**
      * @notice The governance parameters.

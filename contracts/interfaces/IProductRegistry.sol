@@ -7,8 +7,16 @@ pragma solidity ^0.8.24;
  * file hash, metadata, royalty, version) and the offers hubs publish for them.
  */
 interface IProductRegistry {
-    /// @notice A product. Slot 0: `designer`, `royaltyBps`, `version`, `active`; the design hash and
-    /// metadata URI are kept apart (read only by clients).
+    /// @notice A product as stored, one slot: the design hash of every version and the metadata URI are
+    /// kept apart (read only by clients and by the hub agent).
+    struct ProductRecord {
+        address designer;
+        uint16 royaltyBps;
+        uint32 version;
+        bool active;
+    }
+
+    /// @notice A product as clients read it; `designHash` is the current version's.
     struct Product {
         address designer;
         uint16 royaltyBps;
@@ -26,13 +34,14 @@ interface IProductRegistry {
     }
 
     /// @notice Everything needed to price an order, read in one call; `hubOperator` is the approved
-    /// hub's operator, who would make it.
+    /// hub's operator, who would make it; `designVersion` is the version an order placed now would buy.
     struct Quote {
         address hubOperator;
         address token;
         uint256 price;
         uint16 royaltyBps;
         uint16 leadTimeHours;
+        uint32 designVersion;
     }
 
     /// @notice A designer registered a product.
@@ -62,6 +71,8 @@ interface IProductRegistry {
 
     /// @notice No product has this id.
     error ProductNotFound(uint32 productId);
+    /// @notice The product has no such version.
+    error DesignVersionNotFound(uint32 productId, uint32 version);
     /// @notice The product is retired: no new versions, offers or orders.
     error ProductNotActive(uint32 productId);
     /// @notice The caller is not the product's designer.
@@ -154,6 +165,15 @@ interface IProductRegistry {
      * @return The product; reverts with `ProductNotFound` for an unknown id.
      */
     function product(uint32 productId) external view returns (Product memory);
+
+    /**
+     * @notice The design hash of one version of a product; every version stays readable, so an order
+     * placed for version 1 can still be made after version 2 is published.
+     * @param productId The product.
+     * @param version The version (1 to the product's current version).
+     * @return The sha256 of that version's manufacturing file.
+     */
+    function designHashOf(uint32 productId, uint32 version) external view returns (bytes32);
 
     /**
      * @notice A product's metadata URI.

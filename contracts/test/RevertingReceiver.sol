@@ -21,9 +21,10 @@ contract RevertingReceiver {
         _reenter = reenter;
     }
 
-    /// @notice Places a native-coin order with the value sent.
+    /// @notice Places a native-coin order on the current offer's terms, with the value sent.
     function place(uint32 productId, uint32 hubId, uint32 quantity) external payable returns (uint256) {
-        return _escrow.placeOrder{value: msg.value}(productId, hubId, quantity, msg.value);
+        (IOrderEscrow.OrderTerms memory terms, ) = _escrow.quoteOrder(productId, hubId, quantity);
+        return _escrow.placeOrder{value: msg.value}(terms);
     }
 
     /// @notice Cancels an order this contract placed.

@@ -2,7 +2,8 @@
 
 The event stream writes new orders into the agent's store (same SQLite transaction as its checkpoint).
 `tick()` then moves every order one step, each step checking the outside world before acting:
-  new       -> design fetched and verified against the product's designHash (else reject on chain, refund)
+  new       -> design fetched and verified against the hash of the design version the order bought
+               (designHashOf(product, order.designVersion); else reject on chain, refund)
             -> a printer that fits exists (else reject) -> accept on chain -> one job per unit queued
   queued    -> an idle printer: submit under the job's name (a job already on the printer is not re-sent)
   submitted -> the printer's result: succeeded, or failed (retried on another printer up to max_attempts)
@@ -112,15 +113,17 @@ class HubAgent:
                 return
             raise
         if order.status is OrderStatus.ACCEPTED:  # accepted before a crash
-            self.store.accept_with_jobs(order_id, quantity)
+            self.store.accept_with_jobs(order_id, quantity, self.suite.order_design_hash(order))
             return
         if order.status is not OrderStatus.PAID:
             self.store.set_order(order_id, "closed", f"order is {order.status.name.lower()}")
             return
-        design_hash = self.suite.product(product_id).design_hash
+        # The version the buyer ordered, not the product's current one: a designer publishing version 2
+        # does not change what an order placed for version 1 gets.
+        design_hash = self.suite.order_design_hash(order)
         reason = None
         if self.designs.fetch(design_hash) is None:
-            reason = f"no design file matching sha256 {design_hash}"
+            reason = f"no design file matching sha256 {design_hash} (design v{order.design_version})"
         elif not self._fitting(product_id):
             reason = "no printer at this hub can make it"
         if reason is not None:
@@ -129,8 +132,8 @@ class HubAgent:
             log.warning("order %d rejected: %s", order_id, reason)
             return
         self.suite.accept(order_id)
-        self.store.accept_with_jobs(order_id, quantity)
-        log.info("order %d accepted (%d unit(s))", order_id, quantity)
+        self.store.accept_with_jobs(order_id, quantity, design_hash)
+        log.info("order %d accepted (%d unit(s) of design v%d)", order_id, quantity, order.design_version)
 
     def _dispatch_jobs(self) -> None:
         busy = self.store.busy_printers()
@@ -222,7 +225,10 @@ class HubAgent:
                                          (order_id,)).fetchone()[0])
 
     def _design_for(self, order_id: int) -> bytes:
-        design = self.designs.fetch(self.suite.product(self._order_product(order_id)).design_hash)
+        """The bytes of the design the order bought, verified against its sha256 (recorded from the chain
+        when the order was accepted)."""
+        design_hash = self.store.design_hash(order_id) or self.suite.order_design_hash(self.suite.order(order_id))
+        design = self.designs.fetch(design_hash)
         if design is None:
             raise GlocalError(f"order {order_id}: its design file disappeared after acceptance")
         return design

@@ -1,7 +1,8 @@
-"""Finding a design file by the sha256 on chain, and checking it: bytes that do not hash to the product's
-designHash are never printed. Sources, in order: local folders (files indexed by their sha256, names do
-not matter), then http(s) URL templates with `{sha256}` (for example the project's content-addressed
-design store: `http://api.example/v1/designs/{sha256}`)."""
+"""Finding a design file by the sha256 on chain, and checking it: bytes that do not hash to the design
+hash of the version an order bought (ProductRegistry.designHashOf) are never printed. Sources, in order:
+local folders (files indexed by their sha256, names do not matter), then http(s) URL templates with
+`{sha256}` (for example the project's content-addressed design store:
+`http://api.example/v1/designs/{sha256}`)."""
 
 from __future__ import annotations
 

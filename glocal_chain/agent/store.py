@@ -12,12 +12,13 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS agent_order (
     order_id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, quantity INTEGER NOT NULL,
     state TEXT NOT NULL, reason TEXT, seen_block INTEGER NOT NULL, updated_at REAL NOT NULL,
-    placed_tx TEXT NOT NULL);
+    placed_tx TEXT NOT NULL, design_hash TEXT);
 CREATE TABLE IF NOT EXISTS agent_job (
     order_id INTEGER NOT NULL, unit INTEGER NOT NULL, attempt INTEGER NOT NULL, printer TEXT,
     state TEXT NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY (order_id, unit, attempt));
 """
 
+# design_hash: the sha256 of the design version the order bought, checked against the chain when it was accepted.
 # order states: new -> accepted -> shipped; new -> rejected; new -> closed (left Paid without us);
 # accepted -> failed (no attempts left: the buyer's refund claim settles it)
 # job states: queued -> submitting -> submitted -> succeeded | failed
@@ -42,6 +43,9 @@ class AgentStore:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         db.executescript(SCHEMA)
+        columns = {row[1] for row in db.execute("PRAGMA table_info(agent_order)")}
+        if "design_hash" not in columns:  # a database from before orders pinned their design version
+            db.execute("ALTER TABLE agent_order ADD COLUMN design_hash TEXT")
 
     def add_order(self, order_id: int, product_id: int, quantity: int, block: int, placed_tx: str) -> None:
         """Records a new order. The same id from another placement (the first was reorganised away) replaces
@@ -54,7 +58,8 @@ class AgentStore:
         if row is not None:
             self.db.execute("DELETE FROM agent_job WHERE order_id = ?", (order_id,))
             self.db.execute("DELETE FROM agent_order WHERE order_id = ?", (order_id,))
-        self.db.execute("INSERT INTO agent_order VALUES (?, ?, ?, 'new', NULL, ?, ?, ?)",
+        self.db.execute("INSERT INTO agent_order (order_id, product_id, quantity, state, reason, seen_block, "
+                        "updated_at, placed_tx) VALUES (?, ?, ?, 'new', NULL, ?, ?, ?)",
                         (order_id, product_id, quantity, block, time.time(), placed_tx))
 
     def orders_in(self, state: str) -> list[tuple[int, int, int]]:
@@ -65,13 +70,20 @@ class AgentStore:
         self.db.execute("UPDATE agent_order SET state = ?, reason = COALESCE(?, reason), updated_at = ? "
                         "WHERE order_id = ?", (state, reason, time.time(), order_id))
 
+    def design_hash(self, order_id: int) -> str | None:
+        """The design the order bought, as recorded when it was accepted (None for an order accepted by an
+        agent from before orders pinned their design version)."""
+        row = self.db.execute("SELECT design_hash FROM agent_order WHERE order_id = ?", (order_id,)).fetchone()
+        return row[0] if row else None
+
     def order_state(self, order_id: int) -> str | None:
         row = self.db.execute("SELECT state FROM agent_order WHERE order_id = ?", (order_id,)).fetchone()
         return row[0] if row else None
 
-    def accept_with_jobs(self, order_id: int, quantity: int) -> None:
+    def accept_with_jobs(self, order_id: int, quantity: int, design_hash: str) -> None:
         self.db.execute("BEGIN IMMEDIATE")
         self.set_order(order_id, "accepted")
+        self.db.execute("UPDATE agent_order SET design_hash = ? WHERE order_id = ?", (design_hash, order_id))
         for unit in range(1, quantity + 1):
             self.db.execute("INSERT OR IGNORE INTO agent_job VALUES (?, ?, 1, NULL, 'queued', ?)",
                             (order_id, unit, time.time()))

@@ -12,15 +12,23 @@ MAX_ID = 2**32 - 1  # product and hub ids are uint32
 MAX_ORDER_ID = 2**63 - 1  # order ids are uint256 on chain; no chain reaches 2**63 orders
 
 
+class DesignVersion(BaseModel):
+    version: int
+    design_hash: str = Field(description="sha256 of this version's design file")
+    metadata_uri: str
+    published_block: int
+
+
 class Product(BaseModel):
     product_id: int
     designer: str
-    design_hash: str
+    design_hash: str = Field(description="sha256 of the current version's design file")
     royalty_bps: int
     version: int
     active: bool
     metadata_uri: str
     offers: list[Offer] | None = None
+    versions: list[DesignVersion] | None = Field(default=None, description="Every version, oldest first")
 
 
 class Hub(BaseModel):
@@ -61,6 +69,8 @@ class Order(BaseModel):
     buyer: str
     hub_id: int
     product_id: int
+    design_version: int = Field(description="The product version bought: the design the hub must make")
+    design_hash: str | None = Field(description="sha256 of that version's design file")
     token: str
     quantity: int
     amount: int
@@ -68,6 +78,8 @@ class Order(BaseModel):
     status: str
     deadline: int
     confirmations: int
+    quorum: int = Field(description="Oracle confirmations that deliver the order (governance's when placed)")
+    weight: int = Field(description="The order's reputation weight, 0 to 10,000 (from the community fee it pays)")
     shipped_late: bool
     rated: bool
     rating: int
@@ -83,11 +95,19 @@ class StoredDesign(BaseModel):
 
 
 class PlaceOrderRequest(BaseModel):
+    """The order's terms: the current quote's, except what the request pins (terms shown to the buyer
+    earlier). The escrow refuses the order, naming the term, when the offer no longer meets them."""
+
     buyer: str
     product_id: int = Field(ge=1, le=MAX_ID)
     hub_id: int = Field(ge=1, le=MAX_ID)
     quantity: int = Field(default=1, ge=1, le=MAX_ID)
-    max_total: int | None = Field(default=None, ge=0, lt=2**256)
+    max_total: int | None = Field(default=None, ge=0, lt=2**256,
+                                  description="The most the buyer pays in smallest token units; default: the total")
+    design_version: int | None = Field(default=None, ge=1, le=MAX_ID, description="Default: the current version")
+    token: str | None = Field(default=None, description="The payment token agreed to; default: the offer's")
+    max_lead_time_hours: int | None = Field(default=None, ge=1, le=2**16 - 1,
+                                            description="Default: the offer's lead time")
 
 
 class OrderActionRequest(BaseModel):
@@ -101,4 +121,5 @@ class RateRequest(OrderActionRequest):
 
 class UnsignedTransactions(BaseModel):
     quote: dict[str, Any] | None = None
+    terms: dict[str, Any] | None = Field(default=None, description="The OrderTerms the placeOrder call carries")
     transactions: list[dict[str, Any]]

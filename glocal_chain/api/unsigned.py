@@ -9,7 +9,7 @@ from web3.contract.contract import ContractFunction
 from glocal_chain.chain.networks import GasPolicy
 from glocal_chain.chain.transactions import build_call
 from glocal_chain.sdk.models import NATIVE_COIN
-from glocal_chain.sdk.suite import GlocalSuite, InputError
+from glocal_chain.sdk.suite import GlocalSuite, InputError, require_address
 
 # Gas limit for placeOrder when it cannot be estimated yet (the approve before it is not mined).
 PLACE_ORDER_GAS_LIMIT = 250_000
@@ -29,31 +29,45 @@ class UnsignedTransactions:
     def _nonce(self, sender: str) -> int:
         return int(self.suite.w3.eth.get_transaction_count(sender, "pending"))  # type: ignore[arg-type]
 
-    def place_order(self, buyer: str, product_id: int, hub_id: int, quantity: int,
-                    max_total: int | None) -> dict[str, Any]:
-        """placeOrder, preceded by an approve when the buyer's allowance does not cover the total."""
+    def place_order(self, buyer: str, product_id: int, hub_id: int, quantity: int, max_total: int | None,
+                    design_version: int | None = None, token: str | None = None,
+                    max_lead_time_hours: int | None = None) -> dict[str, Any]:
+        """placeOrder(terms), preceded by an approve of the total when the buyer's allowance does not cover it.
+        The terms are the current quote's (at most `max_total`), except what the caller pins; a pinned term
+        the offer no longer meets is refused naming the escrow's error, before anything is built."""
         quote = self.suite.quote(product_id, hub_id, quantity)
         limit = quote.total if max_total is None else max_total
+        terms = quote.terms.but(max_total=limit)
+        if design_version is not None:
+            terms = terms.but(design_version=design_version)
+        if token is not None:
+            terms = terms.but(token=require_address(token, "token address"))
+        if max_lead_time_hours is not None:
+            terms = terms.but(max_lead_time_hours=max_lead_time_hours)
+        call = self.suite.escrow.functions.placeOrder(terms.as_tuple())
+        action = f"place order of product {product_id} at hub {hub_id}"
+        value = quote.total if terms.token == NATIVE_COIN else 0
+        if terms != quote.terms.but(max_total=limit):  # pinned terms: the escrow says whether they still hold
+            self.suite.preflight_place_order(call, buyer, action)
         if quote.total > limit:
             raise InputError(f"the total {quote.total} is above max_total {limit}")
         balance = self.suite.balance(buyer, quote.token)
         if balance < quote.total:
             raise InputError(f"the buyer's balance {balance} is less than the total {quote.total}")
         nonce = self._nonce(buyer)
-        call = self.suite.escrow.functions.placeOrder(product_id, hub_id, quantity, limit)
-        action = f"place order of product {product_id} at hub {hub_id}"
         transactions = []
         if quote.token == NATIVE_COIN:
-            transactions.append(self._build(call, buyer, nonce, action, value=quote.total))
+            transactions.append(self._build(call, buyer, nonce, action, value=value))
         else:
-            token = self.suite.erc20(quote.token)
-            if token.functions.allowance(buyer, self.suite.escrow.address).call() >= quote.total:
+            erc20 = self.suite.erc20(quote.token)
+            if erc20.functions.allowance(buyer, self.suite.escrow.address).call() >= quote.total:
                 transactions.append(self._build(call, buyer, nonce, action))
             else:
-                approve = token.functions.approve(self.suite.escrow.address, quote.total)
+                self.suite.preflight_place_order(call, buyer, action)  # anything but the allowance: refused now
+                approve = erc20.functions.approve(self.suite.escrow.address, quote.total)
                 transactions.append(self._build(approve, buyer, nonce, "approve the escrow"))
                 transactions.append(self._build(call, buyer, nonce + 1, action, gas=PLACE_ORDER_GAS_LIMIT))
-        return {"quote": quote.to_dict(), "transactions": transactions}
+        return {"quote": quote.to_dict(), "terms": terms.to_dict(), "transactions": transactions}
 
     def confirm_receipt(self, buyer: str, order_id: int) -> dict[str, Any]:
         call = self.suite.escrow.functions.confirmReceipt(order_id)

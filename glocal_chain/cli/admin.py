@@ -6,8 +6,10 @@ import typer
 
 from glocal_chain.cli.options import JSON, NETWORK, WALLET, open_suite
 from glocal_chain.cli.output import emit
+from glocal_chain.sdk.suite import InputError, format_units, parse_units
 
-app = typer.Typer(help="Consortium operator: hubs, roles, quorum, tokens, fee, pause.", no_args_is_help=True)
+app = typer.Typer(help="Consortium operator: hubs, roles, quorum, tokens, fee, lead-time cap, pause.",
+                  no_args_is_help=True)
 
 
 @app.command("approve-hub")
@@ -64,13 +66,38 @@ def set_quorum(quorum: int, network: str = NETWORK, wallet: str = WALLET, json_o
 
 
 @app.command("allow-token")
-def allow_token(token: str, allowed: bool = typer.Option(True, "--allowed/--disallowed"), network: str = NETWORK,
-                wallet: str = WALLET, json_output: bool = JSON) -> None:
+def allow_token(token: str, allowed: bool = typer.Option(True, "--allowed/--disallowed"),
+                rating_fee_unit: str = typer.Option(
+                    None, "--rating-fee-unit",
+                    help="The community fee, in token units (e.g. 1 or 0.01), that gives an order full reputation "
+                         "weight. Required for a token not listed yet; default: the listed token's current unit."),
+                network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
     """Allow (or disallow) a payment token for new orders."""
     suite = open_suite(network, wallet)
     address = suite.token(token)
-    suite.set_payment_token(address, allowed)
-    emit({"token": address, "allowed": allowed}, json_output, f"{address} {'allowed' if allowed else 'disallowed'}")
+    listed = suite.payment_token(address)
+    if rating_fee_unit is None and not listed["index"]:
+        raise InputError(f"{address} is not a payment token yet: say with --rating-fee-unit what community fee "
+                         "(in token units) gives an order full reputation weight")
+    symbol, decimals = suite.token_info(address)
+    if rating_fee_unit is not None:
+        unit = parse_units(rating_fee_unit, decimals)
+        if unit == 0:
+            raise InputError("--rating-fee-unit must be above 0")
+    else:
+        unit = listed["rating_fee_unit"]
+    suite.set_payment_token(address, allowed, unit)
+    emit({"token": address, "allowed": allowed, "rating_fee_unit": unit}, json_output,
+         f"{address} {'allowed' if allowed else 'disallowed'}; a community fee of {format_units(unit, decimals)} "
+         f"{symbol} gives an order full reputation weight")
+
+
+@app.command("set-lead-time-cap")
+def set_lead_time_cap(hours: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+    """The longest lead time any new order may have (offers above it cannot be ordered)."""
+    suite = open_suite(network, wallet)
+    suite.set_lead_time_cap(hours)
+    emit(suite.config(), json_output, f"lead-time cap is {hours} h")
 
 
 @app.command("set-fee")

@@ -6,7 +6,7 @@ import typer
 
 from glocal_chain.cli.options import JSON, NETWORK, WALLET, open_suite
 from glocal_chain.cli.output import emit
-from glocal_chain.sdk.models import Hub
+from glocal_chain.sdk.models import FULL_REPUTATION_WEIGHT, Hub
 from glocal_chain.sdk.suite import format_units, parse_units
 
 app = typer.Typer(help="Hub operators: register, offer; anyone: list, show, near.", no_args_is_help=True)
@@ -14,10 +14,13 @@ app = typer.Typer(help="Hub operators: register, offer; anyone: list, show, near
 
 def _line(hub: Hub) -> str:
     rep = hub.reputation
+    raters = f"{rep.raters} rater{'' if rep.raters == 1 else 's'}"
     return (f"hub {hub.hub_id} ({hub.status.name.lower()}) at {hub.geohash}, operator {hub.operator}\n"
-            f"  rating {rep.rating_centi_stars / 100:.2f} from {rep.rating_count}, on time "
-            f"{rep.reliability_bps / 100:.1f} %, completed {rep.completed} (+{rep.completed_late} late), "
-            f"refunded for fault {rep.refunded_for_fault}, disputes lost {rep.disputes_lost}")
+            f"  rating {rep.rating_centi_stars / 100:.2f} from {raters} (weight "
+            f"{rep.rating_weight / FULL_REPUTATION_WEIGHT:.2f}), on time {rep.reliability_bps / 100:.1f} % "
+            f"(weight {rep.finished_weight / FULL_REPUTATION_WEIGHT:.2f})\n"
+            f"  completed {rep.completed} (+{rep.completed_late} late), refunded for fault {rep.refunded_for_fault}, "
+            f"disputes lost {rep.disputes_lost}, disputes expired {rep.disputes_expired}")
 
 
 @app.command()

@@ -8,7 +8,7 @@ import typer
 
 from glocal_chain.cli.options import JSON, NETWORK, WALLET, open_suite
 from glocal_chain.cli.output import emit
-from glocal_chain.sdk.models import Order
+from glocal_chain.sdk.models import Order, Quote
 from glocal_chain.sdk.suite import GlocalSuite, InputError, format_units, parse_units
 
 app = typer.Typer(help="Orders: place, cancel, accept, reject, ship, confirm, dispute, resolve, rate ...",
@@ -19,8 +19,16 @@ def describe(suite: GlocalSuite, order: Order) -> str:
     symbol, decimals = suite.token_info(order.token)
     flags = [flag for flag, on in (("shipped late", order.shipped_late), ("rated", order.rated)) if on]
     return (f"order {order.order_id}: {order.status.name.lower()}{' (' + ', '.join(flags) + ')' if flags else ''}  "
-            f"product {order.product_id} at hub {order.hub_id}  {format_units(order.amount, decimals)} {symbol} "
+            f"product {order.product_id} design v{order.design_version} at hub {order.hub_id}, lead time "
+            f"{order.lead_time_hours} h  {format_units(order.amount, decimals)} {symbol} "
             f"(royalty {format_units(order.royalty, decimals)})  buyer {order.buyer}")
+
+
+def describe_quote(suite: GlocalSuite, quote: Quote) -> str:
+    symbol, decimals = suite.token_info(quote.token)
+    return (f"{quote.quantity} x product {quote.product_id} design v{quote.design_version} at hub {quote.hub_id}: "
+            f"{format_units(quote.total, decimals)} {symbol} (royalty {format_units(quote.royalty, decimals)}), "
+            f"lead time {quote.lead_time_hours} h")
 
 
 def _act(network: str | None, wallet: str | None, json_output: bool,
@@ -31,14 +39,29 @@ def _act(network: str | None, wallet: str | None, json_output: bool,
 
 
 @app.command()
+def quote(product_id: int = typer.Option(..., "--product"), hub_id: int = typer.Option(..., "--hub"),
+          quantity: int = typer.Option(1, "--quantity"), network: str = NETWORK, json_output: bool = JSON) -> None:
+    """What an order would cost now, and the terms it would bind (token, design version, lead time)."""
+    suite = open_suite(network)
+    quoted = suite.quote(product_id, hub_id, quantity)
+    emit({**quoted.to_dict(), "terms": quoted.terms.to_dict()}, json_output, describe_quote(suite, quoted))
+
+
+@app.command()
 def place(product_id: int = typer.Option(..., "--product"), hub_id: int = typer.Option(..., "--hub"),
           quantity: int = typer.Option(1, "--quantity"),
           max_total: str = typer.Option(..., "--max-total", help="The most you pay, in token units (e.g. 25)."),
+          max_lead_time_hours: int = typer.Option(
+              None, "--max-lead-time-hours", min=1,
+              help="The longest lead time you accept (default: the quoted offer's)."),
           network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Place an escrowed order (EIP-2612 permit when the token supports it, else approve)."""
+    """Place an escrowed order on the quoted terms: token, design version, lead time and at most --max-total
+    (EIP-2612 permit when the token supports it, else approve)."""
     def action(suite: GlocalSuite) -> Order:
-        token = suite.quote(product_id, hub_id, quantity).token
-        return suite.place_order(product_id, hub_id, quantity, parse_units(max_total, suite.token_info(token)[1]))
+        quoted = suite.quote(product_id, hub_id, quantity)
+        limit = parse_units(max_total, suite.token_info(quoted.token)[1])
+        return suite.place_order(product_id, hub_id, quantity, limit, terms=quoted.terms,
+                                 max_lead_time_hours=max_lead_time_hours)
     _act(network, wallet, json_output, action)
 
 

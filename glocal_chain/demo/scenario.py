@@ -36,7 +36,7 @@ from glocal_chain.oracle.config import OracleConfig, WebhookSender
 from glocal_chain.oracle.runner import OracleRunner
 from glocal_chain.printers.octoprint import OctoPrintDriver
 from glocal_chain.printers.server import OctoPrintServer
-from glocal_chain.sdk.models import OrderStatus
+from glocal_chain.sdk.models import FULL_REPUTATION_WEIGHT, OrderStatus
 from glocal_chain.sdk.suite import GlocalSuite, format_units
 from glocal_chain.toolchain.settings import project_root
 
@@ -141,9 +141,11 @@ def _day(stage: Stage) -> dict[str, int]:
     driver = OctoPrintDriver("virtual-mk4", stage.octoprint.url, stage.octoprint.api_key)
     with HubAgentThread(people["fablab (near)"], near.hub_id, driver, stage.workdir,
                     f"{api.base_url}/v1/designs/{{sha256}}"):
-        first = buyer.place_order(product.product_id, chosen, 1, 15_000_000).order_id
-        say(f"[6/8] order {first} escrowed (EIP-2612 permit); the hub agent fetches the design from the API, "
-            f"checks its sha256 against the chain, accepts and prints:")
+        quote = buyer.quote(product.product_id, chosen, 1)
+        first = buyer.place_order(product.product_id, chosen, 1, 15_000_000, terms=quote.terms).order_id
+        say(f"[6/8] order {first} escrowed on the quoted terms ({format_units(quote.total, 6)} gUSD, design "
+            f"v{quote.design_version}, lead time {quote.lead_time_hours} h; EIP-2612 permit for exactly the total); "
+            f"the hub agent fetches the design from the API, checks its sha256 against the chain, accepts and prints:")
         _await_shipped(say, buyer, driver, first)
         response = _courier_delivers(stage, first, pickup_tracking_number(chosen, first))
         say(f"      courier webhook -> oracle: HTTP {response.status_code} {response.json()}")
@@ -252,8 +254,8 @@ def _summary(stage: Stage, before: dict[str, int], after: dict[str, int], hub_id
             f"{'+' if after[name] >= before[name] else '-'}{format_units(abs(after[name] - before[name]), 6):>11}")
     rep: dict[str, Any] = stage.api.get(f"/v1/hubs/{hub_id}").json()["reputation"]
     say(f"\nhub {hub_id} reputation (from the API): rating {rep['rating_centi_stars'] / 100:.2f} "
-        f"({rep['rating_count']} rating), on time {rep['reliability_bps'] / 100:.1f} %, completed {rep['completed']}, "
-        f"disputes lost {rep['disputes_lost']}")
+        f"({rep['raters']} rater, weight {rep['rating_weight'] / FULL_REPUTATION_WEIGHT:.2f}), on time "
+        f"{rep['reliability_bps'] / 100:.1f} %, completed {rep['completed']}, disputes lost {rep['disputes_lost']}")
     for order_id in order_ids:
         order = stage.api.get(f"/v1/orders/{order_id}").json()
         steps = " -> ".join(entry["event"] for entry in order["history"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from web3 import Web3
 
 from glocal_chain.config import load_toml_model
@@ -12,6 +12,9 @@ from glocal_chain.config import load_toml_model
 DEPLOYER = "deployer"
 NATIVE_COIN = "native"
 TEST_TOKEN = "test-token"
+#: The community fee that gives an order full reputation weight, for the tokens whose scale is known here:
+#: 0.01 of the native coin (18 decimals) and 1 gUSD of the test token (6 decimals).
+DEFAULT_RATING_FEE_UNITS = {NATIVE_COIN: 10**16, TEST_TOKEN: 10**6}
 
 
 def _check_account(value: str) -> str:
@@ -37,7 +40,11 @@ class DeployConfig(BaseModel):
     accept_window_s: int = Field(default=48 * 3600, ge=3600, le=90 * 86400)
     dispute_window_s: int = Field(default=72 * 3600, ge=3600, le=90 * 86400)
     arbitration_window_s: int = Field(default=7 * 86400, ge=3600, le=90 * 86400)
+    max_lead_time_hours: int = Field(default=30 * 24, ge=1, le=2_160)
     payment_tokens: list[str] = Field(default_factory=lambda: [NATIVE_COIN])
+    #: Per payment token (as listed in `payment_tokens`): the community fee, in the token's smallest unit,
+    #: that gives an order full reputation weight. Required for every token address.
+    rating_fee_units: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("governor", "community_fund")
     @classmethod
@@ -53,6 +60,27 @@ class DeployConfig(BaseModel):
     @classmethod
     def _tokens(cls, values: list[str]) -> list[str]:
         return [v if v in (NATIVE_COIN, TEST_TOKEN) else _check_account(v) for v in values]
+
+    @field_validator("rating_fee_units")
+    @classmethod
+    def _token_keys(cls, units: dict[str, int]) -> dict[str, int]:
+        """Token addresses as keys in any case, like `payment_tokens`."""
+        return {k if k in (NATIVE_COIN, TEST_TOKEN) else _check_account(k): v for k, v in units.items()}
+
+    @model_validator(mode="after")
+    def _every_token_has_a_rating_fee_unit(self) -> DeployConfig:
+        units = {**DEFAULT_RATING_FEE_UNITS, **self.rating_fee_units}
+        for token in self.payment_tokens:
+            unit = units.get(token)
+            if unit is None:
+                raise ValueError(f"rating_fee_units has no entry for payment token {token}: say what community "
+                                 "fee (in its smallest unit) gives an order full reputation weight")
+            if not 0 < unit < 2**96:
+                raise ValueError(f"rating_fee_units[{token!r}] must be above 0 and below 2**96")
+        return self
+
+    def rating_fee_unit(self, token: str) -> int:
+        return {**DEFAULT_RATING_FEE_UNITS, **self.rating_fee_units}[token]
 
     def resolve(self, account: str, deployer: str) -> str:
         return deployer if account == DEPLOYER else account

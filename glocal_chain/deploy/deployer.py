@@ -91,7 +91,8 @@ class _Deployer:
         deployer = self.sender.address
         hubs = self.deploy("HubRegistry", deployer)
         products = self.deploy("ProductRegistry", deployer, hubs.address)
-        escrow_config = (cfg.fee_bps, cfg.quorum, cfg.accept_window_s, cfg.dispute_window_s, cfg.arbitration_window_s)
+        escrow_config = (cfg.fee_bps, cfg.quorum, cfg.accept_window_s, cfg.dispute_window_s, cfg.arbitration_window_s,
+                         cfg.max_lead_time_hours)
         escrow = self.deploy("OrderEscrow", deployer, products.address, hubs.address,
                              self.account(cfg.community_fund), escrow_config)
         self.grant("HubRegistry", "ESCROW_ROLE", escrow.address)
@@ -117,7 +118,8 @@ class _Deployer:
             else:
                 address = token
                 tokens[token] = address
-            self.sender.transact(escrow.functions.setPaymentToken(address, True), f"allow payment token {token}")
+            self.sender.transact(escrow.functions.setPaymentToken(address, True, cfg.rating_fee_unit(token)),
+                                 f"allow payment token {token}")
         governor = self.account(cfg.governor)
         if governor != deployer:
             for name in ("HubRegistry", "ProductRegistry", "OrderEscrow"):

@@ -10,10 +10,11 @@ from web3 import Web3
 from glocal_chain.database import Connection
 from glocal_chain.deploy.deployments import Deployment
 from glocal_chain.events.store import SCHEMA as STREAM_SCHEMA
+from glocal_chain.events.store import StreamStore
 from glocal_chain.events.loop import run_until_stopped
 from glocal_chain.events.stream import RECOVERABLE_ERRORS, EventStream
 from glocal_chain.indexer.projection import MarketProjection, ReputationScoring
-from glocal_chain.indexer.schema import SCHEMA, STREAM_NAME, TABLES
+from glocal_chain.indexer.schema import SCHEMA, SCHEMA_VERSION, STREAM_NAME, TABLES, VERSION_SCHEMA
 from glocal_chain.sdk.suite import GlocalSuite
 
 log = logging.getLogger(__name__)
@@ -21,14 +22,29 @@ SUITE_CONTRACTS = ("HubRegistry", "ProductRegistry", "OrderEscrow")
 
 
 def create_schema(db: Connection) -> None:
+    """The read model's tables. A read model written by another schema version (an older release) is
+    dropped with its stream checkpoint, so it is rebuilt from the deploy block."""
     db.executescript(STREAM_SCHEMA)
+    db.executescript(VERSION_SCHEMA)
+    row = db.execute("SELECT version FROM market_schema").fetchone()
+    if row is None or int(row[0]) != SCHEMA_VERSION:
+        if db.execute("SELECT block_number FROM stream_checkpoint WHERE stream = ?", (STREAM_NAME,)).fetchone():
+            log.warning("market index: the read model was written by schema version %s, this is %d; rebuilding it",
+                        "(none)" if row is None else row[0], SCHEMA_VERSION)
+        db.execute("BEGIN IMMEDIATE")
+        for table in TABLES:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        StreamStore(db, STREAM_NAME).forget_all()
+        db.execute("DELETE FROM market_schema")
+        db.execute("INSERT INTO market_schema (version) VALUES (?)", (SCHEMA_VERSION,))
+        db.execute("COMMIT")
     db.executescript(SCHEMA)
 
 
 def reputation_scoring(suite: GlocalSuite) -> ReputationScoring:
     constants = suite.hubs.functions
-    return ReputationScoring(constants.PRIOR_WEIGHT().call(), constants.PRIOR_RATING_CENTI_STARS().call(),
-                             constants.PRIOR_RELIABILITY_BPS().call())
+    return ReputationScoring(constants.PRIOR_RATERS().call(), constants.PRIOR_ORDERS().call(),
+                             constants.PRIOR_RATING_CENTI_STARS().call(), constants.PRIOR_RELIABILITY_BPS().call())
 
 
 class MarketIndexer:

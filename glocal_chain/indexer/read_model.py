@@ -17,18 +17,21 @@ RADIUS_GROWTH = 4
 MAKERS_CACHE_PRODUCTS = 256  # products whose makers `near` keeps in memory
 
 HUB_FIELDS = ("hub_id", "operator", "status", "geohash", "capabilities", "metadata_uri", "completed",
-              "completed_late", "refunded_for_fault", "disputes_lost", "rating_count", "rating_sum",
-              "rating_centi_stars", "reliability_bps")
-PROFILE_LENGTH = 6  # the hub fields before its reputation counters
-ORDER_FIELDS = ("order_id", "buyer", "hub_id", "product_id", "token", "quantity", "amount", "royalty", "status",
-                "deadline", "confirmations", "shipped_late", "rating", "tracking_ref", "placed_block", "updated_block")
+              "completed_late", "refunded_for_fault", "disputes_lost", "disputes_expired", "on_time_weight",
+              "finished_weight", "raters", "rating_weight", "weighted_stars", "rating_centi_stars", "reliability_bps")
+PROFILE_LENGTH = 6  # the hub fields before its reputation (the SDK's Reputation, field for field)
+ORDER_FIELDS = ("order_id", "buyer", "hub_id", "product_id", "design_version", "token", "quantity", "amount",
+                "royalty", "status", "deadline", "confirmations", "quorum", "weight", "shipped_late", "rating",
+                "tracking_ref", "placed_block", "updated_block")
 PRODUCT_FIELDS = ("product_id", "designer", "design_hash", "royalty_bps", "version", "active", "metadata_uri")
+# An order with the design hash of the version it bought.
+ORDER_SELECT = (f"SELECT {', '.join('o.' + field for field in ORDER_FIELDS)}, v.design_hash FROM market_order o "
+                "LEFT JOIN market_design_version v ON v.product_id = o.product_id AND v.version = o.design_version")
 # A hub that can make a product: its fields, its position, and its offer.
 MAKER_FIELDS = (*HUB_FIELDS, "latitude", "longitude", "token", "price", "lead_time_hours")
 MAKER = {name: index for index, name in enumerate(MAKER_FIELDS)}
 
 HUB_COLUMNS = ", ".join(HUB_FIELDS)
-ORDER_COLUMNS = ", ".join(ORDER_FIELDS)
 PRODUCT_COLUMNS = ", ".join(PRODUCT_FIELDS)
 MAKERS_QUERY = (f"SELECT {', '.join('h.' + field for field in HUB_FIELDS)}, h.latitude, h.longitude, o.token, "
                 "o.price, o.lead_time_hours FROM market_offer o JOIN market_hub h ON h.hub_id = o.hub_id "
@@ -44,6 +47,7 @@ def _hub(row: Any) -> dict[str, Any]:
 
 def _order(row: Any) -> dict[str, Any]:
     order = dict(zip(ORDER_FIELDS, row))
+    order["design_hash"] = row[len(ORDER_FIELDS)]
     order["status"] = OrderStatus(order["status"]).name.lower()
     order["amount"], order["royalty"] = int(order["amount"]), int(order["royalty"])
     order["shipped_late"] = bool(order["shipped_late"])
@@ -102,6 +106,11 @@ class MarketReadModel:
         offers = self.db.execute("SELECT product_id, hub_id, token, price, lead_time_hours FROM market_offer "
                                  "WHERE product_id = ? ORDER BY hub_id", (product_id,)).fetchall()
         product["offers"] = [_offer(*offer) for offer in offers]
+        versions = self.db.execute("SELECT version, design_hash, metadata_uri, published_block FROM "
+                                   "market_design_version WHERE product_id = ? ORDER BY version",
+                                   (product_id,)).fetchall()
+        product["versions"] = [{"version": v, "design_hash": h, "metadata_uri": u, "published_block": b}
+                               for v, h, u, b in versions]
         return product
 
     # ------------------------------------------------------------------ hubs
@@ -160,7 +169,7 @@ class MarketReadModel:
 
     # ------------------------------------------------------------------ orders
     def order(self, order_id: int) -> dict[str, Any] | None:
-        row = self.db.execute(f"SELECT {ORDER_COLUMNS} FROM market_order WHERE order_id = ?", (order_id,)).fetchone()
+        row = self.db.execute(f"{ORDER_SELECT} WHERE o.order_id = ?", (order_id,)).fetchone()
         if row is None:
             return None
         order = _order(row)
@@ -172,10 +181,10 @@ class MarketReadModel:
 
     def orders(self, buyer: str | None, hub_id: int | None, status: OrderStatus | None, limit: int,
                offset: int) -> list[dict[str, Any]]:
-        where, params = _filters({"buyer = ?": buyer, "hub_id = ?": hub_id,
-                                  "status = ?": None if status is None else int(status)})
-        rows = self.db.execute(f"SELECT {ORDER_COLUMNS} FROM market_order {where} ORDER BY order_id DESC "
-                               "LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
+        where, params = _filters({"o.buyer = ?": buyer, "o.hub_id = ?": hub_id,
+                                  "o.status = ?": None if status is None else int(status)})
+        rows = self.db.execute(f"{ORDER_SELECT} {where} ORDER BY o.order_id DESC LIMIT ? OFFSET ?",
+                               (*params, limit, offset)).fetchall()
         return [_order(row) for row in rows]
 
     # ------------------------------------------------------------------ progress

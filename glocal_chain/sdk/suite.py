@@ -14,7 +14,7 @@ from typing import Any
 
 from web3 import Web3
 from web3.contract import Contract
-from web3.exceptions import ContractLogicError
+from web3.exceptions import BadFunctionCallOutput, ContractCustomError, ContractLogicError
 from web3.logs import DISCARD
 
 from glocal_chain import geo
@@ -22,17 +22,20 @@ from glocal_chain.chain.artifacts import load_artifact
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.networks import NetworkConfig
 from glocal_chain.chain.permit import sign_permit
-from glocal_chain.chain.transactions import Sender, call_view
+from glocal_chain.chain.transactions import Sender, call_view, revert_from_exception
 from glocal_chain.deploy.deployer import ROLES, verify_deployment
 from glocal_chain.deploy.deployments import Deployment, require_deployment
 from glocal_chain.errors import GlocalError
 from glocal_chain.events.decode import LogDecoder
-from glocal_chain.sdk.models import (NATIVE_COIN, Hub, HubStatus, Offer, Order, OrderStatus, Product, Quote,
-                                     Reputation)
+from glocal_chain.sdk.models import (NATIVE_COIN, Hub, HubStatus, Offer, Order, OrderStatus, OrderTerms, Product,
+                                     Quote, Reputation)
 
 log = logging.getLogger(__name__)
 
 PERMIT_VALIDITY_S = 3600
+# The escrow's errors about moving the payment (not about the terms): what a preflight without the
+# payment in place expects.
+PAYMENT_ERRORS = frozenset({"IncorrectPayment", "SafeERC20FailedOperation"})
 NATIVE_DECIMALS = 18
 ROLE_ALIASES = {"oracle": ("OrderEscrow", "ORACLE_ROLE"), "arbiter": ("OrderEscrow", "ARBITER_ROLE"),
                 "hub-approver": ("HubRegistry", "HUB_APPROVER_ROLE")}
@@ -138,7 +141,7 @@ class GlocalSuite:
         erc20 = self._contract("ERC20", token)
         try:
             return erc20.functions.symbol().call(), erc20.functions.decimals().call()
-        except (ContractLogicError, ValueError) as exc:
+        except (ContractLogicError, BadFunctionCallOutput, ValueError) as exc:
             raise InputError(f"{token} is not an ERC-20 token") from exc
 
     def balance(self, account: str, token: str) -> int:
@@ -178,6 +181,12 @@ class GlocalSuite:
         uri = self.products.functions.productMetadataURI(product_id).call()
         return Product(product_id, raw[0], "0x" + raw[4].hex(), raw[1], raw[2], raw[3], uri)
 
+    def design_hash_of(self, product_id: int, version: int) -> str:
+        """The sha256 of one version of a product's design (every version stays readable)."""
+        raw = call_view(self.products.functions.designHashOf(product_id, version),
+                        f"read design version {version} of product {product_id}")
+        return "0x" + bytes(raw).hex()
+
     def list_products(self) -> list[Product]:
         return [self.product(i) for i in range(1, self.products.functions.productCount().call() + 1)]
 
@@ -203,8 +212,15 @@ class GlocalSuite:
 
     def reputation(self, hub_id: int) -> Reputation:
         counters = call_view(self.hubs.functions.reputation(hub_id), f"read reputation of hub {hub_id}")
+        raters, weight, weighted_stars = self.hubs.functions.ratings(hub_id).call()
         rating, reliability = self.hubs.functions.score(hub_id).call()
-        return Reputation(*counters, rating, reliability)
+        return Reputation(*counters, raters, weight, weighted_stars, rating, reliability)
+
+    def rater_record(self, hub_id: int, rater: str) -> tuple[int, int]:
+        """(latest stars, weight) of one rater at a hub; (0, 0) if it never rated the hub."""
+        rating, weight = call_view(self.hubs.functions.raterRecord(hub_id, require_address(rater, "rater address")),
+                                   f"read rating of hub {hub_id} by {rater}")
+        return int(rating), int(weight)
 
     def list_hubs(self) -> list[Hub]:
         return [self.hub(i) for i in range(1, self.hubs.functions.hubCount().call() + 1)]
@@ -232,39 +248,79 @@ class GlocalSuite:
 
     # ------------------------------------------------------------------ orders (buyer)
     def quote(self, product_id: int, hub_id: int, quantity: int) -> Quote:
-        token, total, royalty = call_view(self.escrow.functions.quoteOrder(product_id, hub_id, quantity),
-                                          f"quote product {product_id} at hub {hub_id}")
-        return Quote(product_id, hub_id, quantity, token, total, royalty)
+        """The current offer priced for `quantity`, with the terms to place it on (`quote.terms`)."""
+        terms, royalty = call_view(self.escrow.functions.quoteOrder(product_id, hub_id, quantity),
+                                   f"quote product {product_id} at hub {hub_id}")
+        quoted = OrderTerms.from_tuple(terms)
+        return Quote(product_id, hub_id, quantity, quoted.token, quoted.max_total, royalty, quoted.design_version,
+                     quoted.max_lead_time_hours)
 
-    def place_order(self, product_id: int, hub_id: int, quantity: int, max_total: int) -> Order:
-        """Places an order. ERC-20: an existing allowance is used; else an EIP-2612 permit when the token
-        supports it (no approve transaction); else approve, then place."""
+    def place_order(self, product_id: int, hub_id: int, quantity: int, max_total: int | None = None, *,
+                    terms: OrderTerms | None = None, max_lead_time_hours: int | None = None) -> Order:
+        """Places an order on agreed terms: `terms` quoted earlier (e.g. shown to the buyer), else the current
+        quote's. The escrow takes it only on those terms (token, design version, at most their lead time);
+        a term changed since the quote is refused naming it, before anything is sent.
+
+        `max_total` is the most the buyer pays (default: the terms' `max_total`, i.e. the quoted total); a
+        current total above it is refused before anything is sent. ERC-20: an existing allowance is used;
+        else an EIP-2612 permit for exactly the total when the token supports it (no approve transaction,
+        no allowance left behind); else approve the total, then place."""
         if quantity < 1:
             raise InputError("quantity must be at least 1")
-        quote = self.quote(product_id, hub_id, quantity)
-        symbol, decimals = self.token_info(quote.token)
-        if quote.total > max_total:
-            raise InputError(f"the total is {format_units(quote.total, decimals)} {symbol}, above the maximum "
-                             f"{format_units(max_total, decimals)} {symbol}: nothing sent")
-        balance = self.balance(self.me, quote.token)
-        if balance < quote.total:
+        current = self.quote(product_id, hub_id, quantity)
+        if terms is None:
+            terms = current.terms
+        elif (terms.product_id, terms.hub_id, terms.quantity) != (product_id, hub_id, quantity):
+            raise InputError(f"the terms are for {terms.quantity} of product {terms.product_id} at hub {terms.hub_id}, "
+                             f"not {quantity} of product {product_id} at hub {hub_id}")
+        if max_lead_time_hours is not None:
+            terms = terms.but(max_lead_time_hours=max_lead_time_hours)
+        bound = terms.max_total if max_total is None else max_total
+        if current.token != terms.token:  # amounts below would compare two tokens: let the escrow name it
+            self.preflight_place_order(self.escrow.functions.placeOrder(terms.but(max_total=bound).as_tuple()),
+                                       self.me, "place order")
+            raise InputError(f"the offer is now in {current.token}, not the agreed {terms.token}: nothing sent")
+        symbol, decimals = self.token_info(terms.token)
+        if current.total > bound:
+            raise InputError(f"the total is {format_units(current.total, decimals)} {symbol}, above the maximum "
+                             f"{format_units(bound, decimals)} {symbol}: nothing sent")
+        balance = self.balance(self.me, terms.token)
+        if balance < current.total:
             raise InputError(f"balance {format_units(balance, decimals)} {symbol} is less than the total "
-                             f"{format_units(quote.total, decimals)} {symbol}: nothing sent")
-        call = self.escrow.functions.placeOrder(product_id, hub_id, quantity, max_total)
-        token = self._contract("ERC20", quote.token)
-        if quote.token == NATIVE_COIN:
-            receipt = self._send(call, "place order", value=quote.total)
-        elif token.functions.allowance(self.me, self.escrow.address).call() >= quote.total:
+                             f"{format_units(current.total, decimals)} {symbol}: nothing sent")
+        terms = terms.but(max_total=bound)
+        call = self.escrow.functions.placeOrder(terms.as_tuple())
+        token = self._contract("ERC20", terms.token)
+        if terms.token == NATIVE_COIN:
+            receipt = self._send(call, "place order", value=current.total)
+        elif token.functions.allowance(self.me, self.escrow.address).call() >= current.total:
             receipt = self._send(call, "place order")
-        elif self._supports_permit(quote.token) and self.sender is not None and self.sender.account is not None:
+        elif self._supports_permit(terms.token) and self.sender is not None and self.sender.account is not None:
+            # The permit is for exactly the total, and the terms bind the total to it (PermitValueNotTotal).
+            exact = terms.but(max_total=current.total)
             deadline = int(self.w3.eth.get_block("latest")["timestamp"]) + PERMIT_VALIDITY_S
-            v, r, s = sign_permit(token, self.sender.account, self.escrow.address, max_total, deadline)
-            receipt = self._send(self.escrow.functions.placeOrderWithPermit(
-                product_id, hub_id, quantity, max_total, deadline, v, r, s), "place order with permit")
+            v, r, s = sign_permit(token, self.sender.account, self.escrow.address, current.total, deadline)
+            receipt = self._send(self.escrow.functions.placeOrderWithPermit(exact.as_tuple(), deadline, v, r, s),
+                                 "place order with permit")
         else:
-            self._send(token.functions.approve(self.escrow.address, quote.total), "approve the escrow")
+            self.preflight_place_order(call, self.me, "place order")  # a changed term: refused before approving
+            self._send(token.functions.approve(self.escrow.address, current.total), "approve the escrow")
             receipt = self._send(call, "place order")
         return self.order(self._event(receipt, self.escrow, "OrderPlaced")["orderId"])
+
+    def preflight_place_order(self, call: Any, buyer: str, action: str) -> None:
+        """Runs a placeOrder call before it can be sent (its approve is not mined yet): raises what the escrow
+        would refuse it for (a changed term, a pause, a disallowed token ...). The payment itself is not
+        checked: the call runs without value, and the token's refusal of a missing allowance is ignored."""
+        try:
+            call.call({"from": buyer, "value": 0})
+        except (ContractCustomError, ContractLogicError) as exc:
+            revert = revert_from_exception(exc, action)
+            if revert.error_name in self._escrow_errors() and revert.error_name not in PAYMENT_ERRORS:
+                raise revert from exc
+
+    def _escrow_errors(self) -> set[str]:
+        return {item["name"] for item in self.escrow.abi if item.get("type") == "error"}
 
     def _supports_permit(self, token: str) -> bool:
         contract = self.w3.eth.contract(address=token, abi=load_artifact("TestToken").abi)
@@ -276,9 +332,13 @@ class GlocalSuite:
             return False
 
     def order(self, order_id: int) -> Order:
-        raw = call_view(self.escrow.functions.order(order_id), f"read order {order_id}")
-        return Order(raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7], OrderStatus(raw[8]), raw[9],
-                     raw[10], raw[11], raw[12], raw[13])
+        raw = list(call_view(self.escrow.functions.order(order_id), f"read order {order_id}"))
+        raw[9] = OrderStatus(raw[9])
+        return Order(*raw)
+
+    def order_design_hash(self, order: Order) -> str:
+        """The sha256 of the design version the order bought (not necessarily the product's current one)."""
+        return self.design_hash_of(order.product_id, order.design_version)
 
     def orders(self, buyer: str | None = None, hub_id: int | None = None) -> list[Order]:
         """Orders placed by a buyer or at a hub, found through the OrderPlaced events."""
@@ -391,8 +451,18 @@ class GlocalSuite:
     def set_fee(self, fee_bps: int) -> None:
         self._send(self.escrow.functions.setFee(fee_bps), "set fee")
 
-    def set_payment_token(self, token: str, allowed: bool) -> None:
-        self._send(self.escrow.functions.setPaymentToken(token, allowed), "set payment token")
+    def set_payment_token(self, token: str, allowed: bool, rating_fee_unit: int) -> None:
+        """Allows or disallows a payment token; `rating_fee_unit` is the community fee (smallest units) that
+        gives an order full reputation weight."""
+        self._send(self.escrow.functions.setPaymentToken(token, allowed, rating_fee_unit), "set payment token")
+
+    def payment_token(self, token: str) -> dict[str, Any]:
+        """A token's place in the allowlist: index (0: never listed), allowed, rating fee unit."""
+        index, allowed, unit = self.escrow.functions.paymentToken(token).call()
+        return {"token": token, "index": index, "allowed": allowed, "rating_fee_unit": unit}
+
+    def set_lead_time_cap(self, max_lead_time_hours: int) -> None:
+        self._send(self.escrow.functions.setLeadTimeCap(max_lead_time_hours), "set lead-time cap")
 
     def pause(self) -> None:
         self._send(self.escrow.functions.pause(), "pause new orders")
@@ -403,9 +473,10 @@ class GlocalSuite:
         self._send(self.products.functions.unpause(), "unpause new offers")
 
     def config(self) -> dict[str, Any]:
-        fee, quorum, accept, dispute, arbitration = self.escrow.functions.config().call()
+        fee, quorum, accept, dispute, arbitration, lead_time_cap = self.escrow.functions.config().call()
         return {"fee_bps": fee, "quorum": quorum, "accept_window_s": accept, "dispute_window_s": dispute,
-                "arbitration_window_s": arbitration, "community_fund": self.escrow.functions.communityFund().call(),
+                "arbitration_window_s": arbitration, "max_lead_time_hours": lead_time_cap,
+                "community_fund": self.escrow.functions.communityFund().call(),
                 "paused": self.escrow.functions.paused().call()}
 
 

@@ -20,6 +20,11 @@ LEAD_TIME_HOURS = 24
 ACCEPT_WINDOW = 2 * DAY
 DISPUTE_WINDOW = 3 * DAY
 ARBITRATION_WINDOW = 7 * DAY
+MAX_LEAD_TIME_HOURS = 30 * 24
+FULL_WEIGHT = 10_000
+#: The community fee that gives an order full reputation weight: 1 gUSD, and 0.01 of the native coin.
+RATING_FEE_UNIT = 10**6
+NATIVE_RATING_FEE_UNIT = 10**16
 DESIGN_HASH = "0x" + "ab" * 32
 GEOHASH = b"u4pruyd".ljust(12, b"\0")
 GEOHASH_FAR = b"u33dc0".ljust(12, b"\0")
@@ -34,6 +39,11 @@ class Status:
 
 class HubStatus:
     NONE, PENDING, APPROVED, SUSPENDED = range(4)
+
+
+class Outcome:
+    COMPLETED, COMPLETED_LATE, REFUNDED_FOR_FAULT, DISPUTE_LOST, DISPUTE_WON, DISPUTE_EXPIRED = range(6)
+
 
 
 def reverts(error_name: str):
@@ -141,14 +151,15 @@ def token(gov):
 @pytest.fixture(scope="module")
 def escrow(gov, hubs, products, token, oracle, arbiter, fund):
     contract = OrderEscrow.deploy(
-        gov, products, hubs, fund, (FEE_BPS, 1, ACCEPT_WINDOW, DISPUTE_WINDOW, ARBITRATION_WINDOW), {"from": gov}
+        gov, products, hubs, fund,
+        (FEE_BPS, 1, ACCEPT_WINDOW, DISPUTE_WINDOW, ARBITRATION_WINDOW, MAX_LEAD_TIME_HOURS), {"from": gov}
     )
     hubs.grantRole(ROLES["ESCROW_ROLE"], contract, {"from": gov})
     contract.grantRole(ROLES["ORACLE_ROLE"], oracle, {"from": gov})
     contract.grantRole(ROLES["ARBITER_ROLE"], arbiter, {"from": gov})
     contract.grantRole(ROLES["PAUSER_ROLE"], gov, {"from": gov})
-    contract.setPaymentToken(token, True, {"from": gov})
-    contract.setPaymentToken(ZERO, True, {"from": gov})
+    contract.setPaymentToken(token, True, RATING_FEE_UNIT, {"from": gov})
+    contract.setPaymentToken(ZERO, True, NATIVE_RATING_FEE_UNIT, {"from": gov})
     return contract
 
 
@@ -190,22 +201,47 @@ def world(funded):
     """The suite, one product (id 1), two approved hubs (1: ERC-20 offer, 2: native offer), funded buyers."""
 
 
+def order_weight(price: int = PRICE, quantity: int = 1, fee_bps: int = FEE_BPS, unit: int = RATING_FEE_UNIT) -> int:
+    """An order's reputation weight, as the escrow computes it at placement."""
+    return min(price * quantity * fee_bps // 10_000 * FULL_WEIGHT // unit, FULL_WEIGHT)
+
+
 def unit_total(price: int = PRICE, royalty_bps: int = ROYALTY_BPS) -> int:
     return price + price * royalty_bps // 10_000
 
 
 @pytest.fixture(scope="module")
-def place(escrow, product_id, hub_id, native_hub_id, buyer, funded):
+def terms(token, product_id, hub_id, native_hub_id):
+    """Builds the OrderTerms a buyer who saw the fixtures' offer signs: product 1 version 1 at hub 1 in the
+    test token (or, with `native`, at hub 2 in the native coin), lead time 24 h, the exact total; any field
+    can be overridden by its Solidity name."""
+
+    def _terms(quantity: int = 1, native: bool = False, **overrides) -> tuple:
+        fields = {
+            "productId": product_id,
+            "hubId": native_hub_id if native else hub_id,
+            "quantity": quantity,
+            "designVersion": 1,
+            "token": ZERO if native else token.address,
+            "maxLeadTimeHours": LEAD_TIME_HOURS,
+            "maxTotal": unit_total(NATIVE_PRICE if native else PRICE) * quantity,
+        }
+        unknown = set(overrides) - set(fields)
+        assert not unknown, unknown
+        fields.update(overrides)
+        return tuple(fields.values())
+
+    return _terms
+
+
+@pytest.fixture(scope="module")
+def place(escrow, terms, buyer, funded):
     """Places an order; returns its id."""
 
     def _place(quantity: int = 1, sender=None, native: bool = False) -> int:
         sender = sender or buyer
-        if native:
-            total = unit_total(NATIVE_PRICE) * quantity
-            tx = escrow.placeOrder(product_id, native_hub_id, quantity, total, {"from": sender, "value": total})
-        else:
-            total = unit_total() * quantity
-            tx = escrow.placeOrder(product_id, hub_id, quantity, total, {"from": sender})
+        agreed = terms(quantity, native=native)
+        tx = escrow.placeOrder(agreed, {"from": sender, "value": agreed[-1] if native else 0})
         return tx.events["OrderPlaced"]["orderId"]
 
     return _place

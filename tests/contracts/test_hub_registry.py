@@ -2,7 +2,7 @@
 
 from brownie import web3
 
-from conftest import GEOHASH, GEOHASH_FAR, ROLES, HubStatus, reverts
+from conftest import FULL_WEIGHT, GEOHASH, GEOHASH_FAR, ROLES, HubStatus, Outcome, reverts
 
 
 def test_register_hub_creates_pending_hub_if_geohash_valid(hubs, hub_operator):
@@ -117,48 +117,78 @@ def test_approved_operator_reverts_if_hub_unknown(hubs):
         hubs.approvedOperator(7)
 
 
-def test_views_revert_if_hub_unknown(hubs):
-    for view in (hubs.hub, hubs.hubMetadataURI, hubs.operatorOf, hubs.reputation, hubs.score):
+def test_views_revert_if_hub_unknown(hubs, stranger):
+    for view in (hubs.hub, hubs.hubMetadataURI, hubs.operatorOf, hubs.reputation, hubs.ratings, hubs.score):
         with reverts("HubNotFound"):
             view(3)
+    with reverts("HubNotFound"):
+        hubs.raterRecord(3, stranger)
 
 
 def test_record_outcome_reverts_if_caller_not_escrow(hubs, hub_id, gov):
     with reverts("AccessControlUnauthorizedAccount"):
-        hubs.recordOutcome(hub_id, 1, 0, {"from": gov})
+        hubs.recordOutcome(hub_id, 1, Outcome.COMPLETED, FULL_WEIGHT, {"from": gov})
 
 
 def test_record_rating_reverts_if_caller_not_escrow(hubs, hub_id, gov):
     with reverts("AccessControlUnauthorizedAccount"):
-        hubs.recordRating(hub_id, 1, 5, {"from": gov})
+        hubs.recordRating(hub_id, 1, gov, 5, FULL_WEIGHT, {"from": gov})
 
 
-def test_record_outcome_counts_each_outcome_if_escrow(hubs, hub_id, gov, stranger):
+def test_record_outcome_counts_each_outcome_and_weight_if_escrow(hubs, hub_id, gov, stranger):
     hubs.grantRole(ROLES["ESCROW_ROLE"], stranger, {"from": gov})
-    for outcome in (0, 0, 1, 2, 3, 4):
-        tx = hubs.recordOutcome(hub_id, 1, outcome, {"from": stranger})
-        assert tx.events["OutcomeRecorded"]["outcome"] == outcome
+    outcomes = [(Outcome.COMPLETED, 100), (Outcome.COMPLETED, 200), (Outcome.COMPLETED_LATE, 400),
+                (Outcome.REFUNDED_FOR_FAULT, 800), (Outcome.DISPUTE_LOST, 1_600), (Outcome.DISPUTE_WON, 3_200),
+                (Outcome.DISPUTE_EXPIRED, 6_400)]
+    for outcome, weight in outcomes:
+        tx = hubs.recordOutcome(hub_id, 1, outcome, weight, {"from": stranger})
+        assert (tx.events["OutcomeRecorded"]["outcome"], tx.events["OutcomeRecorded"]["weight"]) == (outcome, weight)
     reputation = hubs.reputation(hub_id)
     assert (reputation["completed"], reputation["completedLate"], reputation["refundedForFault"],
-            reputation["disputesLost"]) == (2, 1, 1, 1)
+            reputation["disputesLost"], reputation["disputesExpired"]) == (2, 1, 1, 1, 1)
+    # a dispute won or left unjudged counts in neither weight
+    assert (reputation["onTimeWeight"], reputation["finishedWeight"]) == (300, 300 + 400 + 800 + 1_600)
 
 
 def test_record_rating_reverts_if_rating_out_of_range(hubs, hub_id, gov, stranger):
     hubs.grantRole(ROLES["ESCROW_ROLE"], stranger, {"from": gov})
     for bad in (0, 6):
         with reverts("InvalidRating"):
-            hubs.recordRating(hub_id, 1, bad, {"from": stranger})
+            hubs.recordRating(hub_id, 1, gov, bad, FULL_WEIGHT, {"from": stranger})
 
 
-def test_score_starts_at_prior_and_moves_slowly_if_rated(hubs, hub_id, gov, stranger):
+def test_record_rating_replaces_rater_rating_and_keeps_largest_weight_if_rater_rates_again(hubs, hub_id, gov,
+                                                                                         stranger, buyer):
+    hubs.grantRole(ROLES["ESCROW_ROLE"], stranger, {"from": gov})
+    tx = hubs.recordRating(hub_id, 1, buyer, 2, 4_000, {"from": stranger})
+    assert tx.events["HubRated"]["rater"] == buyer and tx.events["HubRated"]["raterWeight"] == 4_000
+    tx = hubs.recordRating(hub_id, 2, buyer, 5, 1_000, {"from": stranger})
+    assert tx.events["HubRated"]["raterWeight"] == 4_000  # the larger weight stays
+    assert list(hubs.raterRecord(hub_id, buyer)) == [5, 4_000]
+    assert list(hubs.ratings(hub_id)) == [1, 4_000, 5 * 4_000]  # one rater: the latest rating counts
+    hubs.recordRating(hub_id, 3, buyer, 4, FULL_WEIGHT, {"from": stranger})
+    hubs.recordRating(hub_id, 4, gov, 1, 500, {"from": stranger})
+    assert list(hubs.ratings(hub_id)) == [2, FULL_WEIGHT + 500, 4 * FULL_WEIGHT + 500]
+
+
+def test_score_starts_at_prior_and_moves_slowly_if_rated(hubs, hub_id, gov, stranger, buyer):
     assert list(hubs.score(hub_id)) == [300, 9_000]
     hubs.grantRole(ROLES["ESCROW_ROLE"], stranger, {"from": gov})
-    hubs.recordRating(hub_id, 1, 5, {"from": stranger})
-    hubs.recordOutcome(hub_id, 1, 0, {"from": stranger})
-    # (5 x 300 + 500) / 6 = 333; (5 x 9000 + 10000) / 6 = 9166
-    assert list(hubs.score(hub_id)) == [333, 9_166]
-    hubs.recordOutcome(hub_id, 2, 2, {"from": stranger})
+    hubs.recordRating(hub_id, 1, buyer, 5, FULL_WEIGHT, {"from": stranger})
+    hubs.recordOutcome(hub_id, 1, Outcome.COMPLETED, FULL_WEIGHT, {"from": stranger})
+    # one full-weight rater against a prior of 20: (20 x 300 + 500) / 21 = 309;
+    # one full-weight order against a prior of 5: (5 x 9000 + 10000) / 6 = 9166
+    assert list(hubs.score(hub_id)) == [309, 9_166]
+    hubs.recordOutcome(hub_id, 2, Outcome.REFUNDED_FOR_FAULT, FULL_WEIGHT, {"from": stranger})
     assert hubs.score(hub_id)[1] == (5 * 9_000 + 10_000) // 7
+
+
+def test_score_ignores_ratings_and_outcomes_if_weightless(hubs, hub_id, gov, stranger, buyer):
+    hubs.grantRole(ROLES["ESCROW_ROLE"], stranger, {"from": gov})
+    hubs.recordRating(hub_id, 1, buyer, 5, 0, {"from": stranger})
+    hubs.recordOutcome(hub_id, 1, Outcome.COMPLETED, 0, {"from": stranger})
+    assert list(hubs.score(hub_id)) == [300, 9_000]
+    assert hubs.ratings(hub_id)["raters"] == 1 and hubs.reputation(hub_id)["completed"] == 1
 
 
 def test_role_changes_emit_events_if_governor(hubs, gov, stranger):

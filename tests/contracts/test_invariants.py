@@ -1,6 +1,8 @@
 """Stateful test: random buyers, hubs, oracles and arbiters drive orders through the lifecycle while a
-model predicts every payout, status and reputation counter. After every step the five invariants of
-DESIGN §2 are checked against the chain.
+model predicts every payout, status and reputation counter, and governance revokes and grants an oracle and
+the hub moves its offer's lead time under the buyers' feet. After every step the invariants of
+docs/contracts.md ("Invariants") are checked against the chain: funds, finality, reputation, bound terms,
+live votes only and rating weight.
 
 Brownie 1.22's own `state_machine` breaks on its compiled modules, so this is hypothesis's
 RuleBasedStateMachine, with `chain.snapshot()` / `chain.revert()` resetting the chain between runs.
@@ -12,12 +14,17 @@ from dataclasses import dataclass
 from brownie import chain, web3
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition, rule,
+                                 run_state_machine_as_test)
 
-from conftest import HOUR, NATIVE_PRICE, PRICE, ROLES, ZERO, Status, reverts, unit_total
+from conftest import (FULL_WEIGHT, HOUR, LEAD_TIME_HOURS, NATIVE_PRICE, NATIVE_RATING_FEE_UNIT, PRICE, ROLES, ZERO,
+                      Outcome, Status, order_weight, reverts)
 
 OPEN = {Status.PAID, Status.ACCEPTED, Status.SHIPPED, Status.DISPUTED}
 TERMINAL = {Status.DELIVERED, Status.RESOLVED, Status.REFUNDED}
+#: Outcome -> its count's place in HubRegistry.reputation() (a dispute the hub won counts nowhere).
+COUNTER_OF_OUTCOME = {Outcome.COMPLETED: 0, Outcome.COMPLETED_LATE: 1, Outcome.REFUNDED_FOR_FAULT: 2,
+                      Outcome.DISPUTE_LOST: 3, Outcome.DISPUTE_EXPIRED: 4}
 MARGIN = 120  # seconds kept clear of every deadline, so block timestamps never decide a rule
 #: Gas ceilings per operation: a step that needs more means work grew with the number of orders.
 GAS_CEILING = {"place": 190_000, "cancel": 80_000, "reject": 90_000, "accept": 70_000, "ship": 70_000,
@@ -35,13 +42,15 @@ class ModelOrder:
     royalty: int
     status: int
     deadline: int
-    confirmations: int = 0
-    voters: tuple = ()
+    quorum: int
+    weight: int
+    lead_time_hours: int
+    vote_slots: list  # oracles whose votes are stored, in the escrow's slot order
     late: bool = False
     rated: bool = False
 
 
-def run_machine(escrow, hubs, token, product_id, hub_id, native_hub_id, accounts_by_role):
+def run_machine(escrow, hubs, products, token, terms, product_id, hub_id, native_hub_id, accounts_by_role):
     roles = accounts_by_role
     chain.snapshot()
 
@@ -51,7 +60,11 @@ def run_machine(escrow, hubs, token, product_id, hub_id, native_hub_id, accounts
             chain.revert()
             self.orders: list[ModelOrder] = []
             self.owed = defaultdict(int)  # (address, native) -> amount
-            self.reputation = defaultdict(lambda: [0, 0, 0, 0, 0, 0])  # hub -> counters, count, sum
+            # hub -> [completed, late, refunded, lost, expired, on-time weight, finished weight]
+            self.reputation = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0])
+            self.raters = defaultdict(dict)  # hub -> rater -> (latest rating, weight)
+            self.live_oracles = {str(o) for o in roles["oracles"]}
+            self.offer_lead_time = LEAD_TIME_HOURS  # of the ERC-20 hub's offer
             self.quorum = 1
             self.paused = False
             self.fee_bps = escrow.config()["feeBps"]
@@ -81,30 +94,58 @@ def run_machine(escrow, hubs, token, product_id, hub_id, native_hub_id, accounts
             self._credit(roles["designer"], order, royalty)
             self._credit(roles["fund"], order, fee)
 
+        def _record(self, order, outcome):
+            counters = self.reputation[order.hub_id]
+            if outcome in COUNTER_OF_OUTCOME:
+                counters[COUNTER_OF_OUTCOME[outcome]] += 1
+            if outcome == Outcome.COMPLETED:
+                counters[5] += order.weight
+            if outcome in (Outcome.COMPLETED, Outcome.COMPLETED_LATE, Outcome.REFUNDED_FOR_FAULT,
+                           Outcome.DISPUTE_LOST):
+                counters[6] += order.weight
+
         def _deliver(self, order):
             order.status = Status.DELIVERED
             self._pay_out(order, order.amount, order.royalty)
-            self.reputation[order.hub_id][1 if order.late else 0] += 1
+            self._record(order, Outcome.COMPLETED_LATE if order.late else Outcome.COMPLETED)
 
         def _refund(self, order):
             order.status = Status.REFUNDED
             self._credit(order.buyer, order, order.amount)
 
         # ------------------------------------------------------------ rules
+        @initialize(quorum=st.sampled_from([1, 2]))
+        def start_with_quorum(self, quorum):
+            """Half the runs start at quorum 2, where revoked votes matter."""
+            self.set_quorum(quorum)
+
         @rule(buyer=st.sampled_from([0, 1]), quantity=st.integers(1, 3), native=st.booleans())
         def place(self, buyer, quantity, native):
+            """Buyers always sign the terms they were quoted at the start: 24 h lead time, version 1."""
             sender = roles["buyers"][buyer]
-            hub = native_hub_id if native else hub_id
-            total = unit_total(NATIVE_PRICE if native else PRICE) * quantity
-            params = {"from": sender, "value": total if native else 0}
+            agreed = terms(quantity, native=native)
+            params = {"from": sender, "value": agreed[-1] if native else 0}
             if self.paused:
                 with reverts("EnforcedPause"):
-                    escrow.placeOrder(product_id, hub, quantity, total, params)
+                    escrow.placeOrder(agreed, params)
                 return
-            tx = self._tx("place", escrow.placeOrder(product_id, hub, quantity, total, params))
+            if not native and self.offer_lead_time > LEAD_TIME_HOURS:
+                with reverts("LeadTimeAboveMaximum"):
+                    escrow.placeOrder(agreed, params)
+                return
+            tx = self._tx("place", escrow.placeOrder(agreed, params))
             event = tx.events["OrderPlaced"]
-            self.orders.append(ModelOrder(event["orderId"], sender, hub, native, total, event["royalty"],
-                                          Status.PAID, event["acceptBy"]))
+            weight = (order_weight(NATIVE_PRICE, quantity, unit=NATIVE_RATING_FEE_UNIT) if native
+                      else order_weight(PRICE, quantity))
+            self.orders.append(ModelOrder(event["orderId"], sender, agreed[1], native, agreed[-1], event["royalty"],
+                                          Status.PAID, event["acceptBy"], self.quorum, weight,
+                                          LEAD_TIME_HOURS if native else self.offer_lead_time, []))
+
+        @rule(lead_time=st.sampled_from([LEAD_TIME_HOURS // 2, LEAD_TIME_HOURS, 2 * LEAD_TIME_HOURS, 2**16 - 1]))
+        def hub_republishes_offer(self, lead_time):
+            """The hub changes its lead time between the buyers' quote and their orders."""
+            products.publishOffer(product_id, hub_id, token, PRICE, lead_time, {"from": roles["operator"][hub_id]})
+            self.offer_lead_time = lead_time
 
         @precondition(lambda self: self._in(Status.PAID))
         @rule(data=st.data())
@@ -150,22 +191,56 @@ def run_machine(escrow, hubs, token, product_id, hub_id, native_hub_id, accounts
                 return
             self._tx("claim", escrow.claimRefund(order.order_id, {"from": order.buyer}))
             self._refund(order)
-            self.reputation[order.hub_id][2] += 1
+            self._record(order, Outcome.REFUNDED_FOR_FAULT)
 
         @precondition(lambda self: self._in(Status.SHIPPED))
         @rule(data=st.data(), oracle=st.sampled_from([0, 1]))
         def confirm(self, data, oracle):
-            order = data.draw(st.sampled_from(self._in(Status.SHIPPED)))
-            sender = roles["oracles"][oracle]
-            if self.quorum > 1 and str(sender) in order.voters:
+            self._vote(data.draw(st.sampled_from(self._in(Status.SHIPPED))), str(roles["oracles"][oracle]))
+
+        def _vote(self, order, sender):
+            if sender not in self.live_oracles:
+                with reverts("AccessControlUnauthorizedAccount"):
+                    escrow.confirmDelivery(order.order_id, {"from": sender})
+                return
+            if sender in order.vote_slots:
                 with reverts("AlreadyConfirmed"):
                     escrow.confirmDelivery(order.order_id, {"from": sender})
                 return
-            self._tx("confirm", escrow.confirmDelivery(order.order_id, {"from": sender}))
-            order.confirmations += 1
-            order.voters += (str(sender),)
-            if order.confirmations >= self.quorum:
+            tx = self._tx("confirm", escrow.confirmDelivery(order.order_id, {"from": sender}))
+            live = 1 + sum(voter in self.live_oracles for voter in order.vote_slots)
+            assert tx.events["DeliveryConfirmed"]["confirmations"] == live
+            if live >= order.quorum:
                 self._deliver(order)
+            else:
+                dead = [i for i, voter in enumerate(order.vote_slots) if voter not in self.live_oracles]
+                if dead:
+                    order.vote_slots[dead[0]] = sender
+                else:
+                    order.vote_slots.append(sender)
+
+        @precondition(lambda self: any(o.quorum > 1 and not o.vote_slots for o in self._in(Status.SHIPPED))
+                      and str(roles["oracles"][1]) in self.live_oracles)
+        @rule(data=st.data())
+        def second_oracle_votes_then_loses_its_role(self, data):
+            """The leaked-key story: an oracle votes on a quorum-2 order, the governor revokes it, and the other
+            oracle's one vote must not deliver the order."""
+            order = data.draw(st.sampled_from([o for o in self._in(Status.SHIPPED)
+                                               if o.quorum > 1 and not o.vote_slots]))
+            self._vote(order, str(roles["oracles"][1]))
+            self.governor_toggles_second_oracle()
+            self._vote(order, str(roles["oracles"][0]))
+
+        @rule()
+        def governor_toggles_second_oracle(self):
+            """Revoking an oracle (its key leaked) voids its votes on open orders; granting it back revives them."""
+            second = str(roles["oracles"][1])
+            if second in self.live_oracles:
+                escrow.revokeRole(ROLES["ORACLE_ROLE"], second, {"from": roles["governor"]})
+                self.live_oracles.remove(second)
+            else:
+                escrow.grantRole(ROLES["ORACLE_ROLE"], second, {"from": roles["governor"]})
+                self.live_oracles.add(second)
 
         @precondition(lambda self: self._in(Status.SHIPPED))
         @rule(data=st.data())
@@ -193,16 +268,16 @@ def run_machine(escrow, hubs, token, product_id, hub_id, native_hub_id, accounts
             order = data.draw(st.sampled_from(self._in(Status.DISPUTED)))
             if chain.time() > order.deadline + MARGIN and data.draw(st.booleans()):
                 self._tx("settle", escrow.settleExpiredDispute(order.order_id, {"from": roles["stranger"]}))
-                refund_bps = 5_000
+                refund_bps, outcome = 5_000, Outcome.DISPUTE_EXPIRED
             else:
                 self._tx("resolve", escrow.resolveDispute(order.order_id, refund_bps, {"from": roles["arbiter"]}))
+                outcome = Outcome.DISPUTE_LOST if refund_bps >= 5_000 else Outcome.DISPUTE_WON
             order.status = Status.RESOLVED
             refund = order.amount * refund_bps // 10_000
             royalty = order.royalty * (10_000 - refund_bps) // 10_000
             self._credit(order.buyer, order, refund)
             self._pay_out(order, order.amount - refund, royalty)
-            if refund_bps >= 5_000:
-                self.reputation[order.hub_id][3] += 1
+            self._record(order, outcome)
 
         @precondition(lambda self: any(not o.rated for o in self._in(Status.DELIVERED)))
         @rule(data=st.data(), rating=st.integers(1, 5))
@@ -210,8 +285,9 @@ def run_machine(escrow, hubs, token, product_id, hub_id, native_hub_id, accounts
             order = data.draw(st.sampled_from([o for o in self._in(Status.DELIVERED) if not o.rated]))
             self._tx("rate", escrow.rateOrder(order.order_id, rating, {"from": order.buyer}))
             order.rated = True
-            self.reputation[order.hub_id][4] += 1
-            self.reputation[order.hub_id][5] += rating
+            raters = self.raters[order.hub_id]
+            previous_weight = raters.get(str(order.buyer), (0, 0))[1]
+            raters[str(order.buyer)] = (rating, min(max(previous_weight, order.weight), FULL_WEIGHT))
 
         @precondition(lambda self: any(o.rated for o in self.orders))
         @rule(data=st.data())
@@ -274,13 +350,38 @@ def run_machine(escrow, hubs, token, product_id, hub_id, native_hub_id, accounts
                 assert list(hubs.reputation(hub)) == self.reputation[hub]
 
         @invariant()
+        def orders_carry_the_terms_their_buyers_signed(self):  # invariant 6
+            for order in self.orders:
+                on_chain = escrow.order(order.order_id)
+                assert on_chain["designVersion"] == 1
+                assert on_chain["leadTimeHours"] == order.lead_time_hours <= LEAD_TIME_HOURS
+                assert on_chain["token"] == (ZERO if order.native else token) and on_chain["amount"] == order.amount
+                assert on_chain["quorum"] == order.quorum and on_chain["weight"] == order.weight
+
+        @invariant()
+        def only_live_votes_count(self):  # invariant 7, votes
+            for order in self._in(Status.SHIPPED):
+                live = sum(voter in self.live_oracles for voter in order.vote_slots)
+                assert escrow.order(order.order_id)["confirmations"] == live < order.quorum
+
+        @invariant()
+        def ratings_weigh_what_their_raters_paid(self):  # invariant 7, ratings
+            for hub in (hub_id, native_hub_id):
+                raters = self.raters[hub]
+                assert list(hubs.ratings(hub)) == [len(raters), sum(w for _, w in raters.values()),
+                                                   sum(r * w for r, w in raters.values())]
+                for rater, record in raters.items():
+                    assert tuple(hubs.raterRecord(hub, rater)) == record
+                    assert record[1] <= FULL_WEIGHT  # what one rater can move is capped
+
+        @invariant()
         def every_open_order_has_a_timeout(self):  # invariant 1, "nothing stuck"
             for order in self._in(*OPEN):
                 assert escrow.order(order.order_id)["deadline"] > 0
 
     run_state_machine_as_test(
         EscrowMachine,
-        settings=settings(max_examples=int(__import__("os").environ.get("GLOCAL_STATEFUL_EXAMPLES", "20")),
+        settings=settings(max_examples=int(__import__("os").environ.get("GLOCAL_STATEFUL_EXAMPLES", "50")),
                           stateful_step_count=30, deadline=None,
                           # long random programs are the point here, not a generation problem
                           suppress_health_check=[HealthCheck.data_too_large, HealthCheck.too_slow,
@@ -288,14 +389,14 @@ def run_machine(escrow, hubs, token, product_id, hub_id, native_hub_id, accounts
     )
 
 
-def test_lifecycle_keeps_invariants_if_actors_act_at_random(escrow, hubs, token, product_id, hub_id,
-                                                            native_hub_id, gov, oracle, arbiter, fund, designer,
-                                                            hub_operator, other_operator, buyer, other_buyer,
-                                                            stranger):
+def test_lifecycle_keeps_invariants_if_actors_act_at_random(escrow, hubs, products, token, terms, product_id,
+                                                            hub_id, native_hub_id, gov, oracle, arbiter, fund,
+                                                            designer, hub_operator, other_operator, buyer,
+                                                            other_buyer, stranger):
     escrow.grantRole(ROLES["ORACLE_ROLE"], stranger, {"from": gov})
     roles = {
         "governor": gov, "arbiter": arbiter, "fund": fund, "designer": designer, "stranger": stranger,
         "oracles": [oracle, stranger], "buyers": [buyer, other_buyer],
         "operator": {hub_id: hub_operator, native_hub_id: other_operator},
     }
-    run_machine(escrow, hubs, token, product_id, hub_id, native_hub_id, roles)
+    run_machine(escrow, hubs, products, token, terms, product_id, hub_id, native_hub_id, roles)

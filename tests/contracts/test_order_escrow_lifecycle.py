@@ -4,7 +4,7 @@ import brownie
 from brownie import RevertingReceiver, web3
 
 from conftest import (ARBITRATION_WINDOW, DISPUTE_WINDOW, FEE_BPS, HOUR, LEAD_TIME_HOURS, NATIVE_PRICE, ROLES,
-                      ZERO, Status, reverts, sleep_past, unit_total)
+                      ZERO, Outcome, Status, order_weight, reverts, sleep_past, unit_total)
 
 TRACK = web3.keccak(text="TRACK-1")
 
@@ -239,6 +239,39 @@ def test_confirm_delivery_waits_for_quorum_if_quorum_above_one(escrow, place, ad
     assert escrow.order(order_id)["confirmations"] == 2
 
 
+def test_confirm_delivery_uses_quorum_at_order_time_if_quorum_changed(escrow, place, advance, oracle, gov):
+    order_id = place()
+    escrow.setQuorum(2, {"from": gov})
+    later = place()
+    advance(order_id, Status.SHIPPED)
+    advance(later, Status.SHIPPED)
+    assert (escrow.order(order_id)["quorum"], escrow.order(later)["quorum"]) == (1, 2)
+    escrow.confirmDelivery(order_id, {"from": oracle})
+    escrow.confirmDelivery(later, {"from": oracle})
+    assert escrow.order(order_id)["status"] == Status.DELIVERED
+    assert escrow.order(later)["status"] == Status.SHIPPED
+
+
+def test_confirm_delivery_reuses_vote_slot_if_voter_lost_role(escrow, place, advance, oracle, stranger,
+                                                               other_buyer, gov):
+    for account in (stranger, other_buyer):
+        escrow.grantRole(ROLES["ORACLE_ROLE"], account, {"from": gov})
+    escrow.setQuorum(3, {"from": gov})
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.confirmDelivery(order_id, {"from": oracle})
+    escrow.confirmDelivery(order_id, {"from": stranger})
+    escrow.revokeRole(ROLES["ORACLE_ROLE"], oracle, {"from": gov})
+    assert escrow.order(order_id)["confirmations"] == 1  # only the vote of an oracle that holds the role
+    tx = escrow.confirmDelivery(order_id, {"from": other_buyer})  # takes the revoked oracle's slot
+    assert tx.events["DeliveryConfirmed"]["confirmations"] == 2
+    assert escrow.order(order_id)["status"] == Status.SHIPPED
+    escrow.grantRole(ROLES["ORACLE_ROLE"], oracle, {"from": gov})  # reinstated: its old vote was overwritten
+    tx = escrow.confirmDelivery(order_id, {"from": oracle})
+    assert tx.events["DeliveryConfirmed"]["confirmations"] == 3
+    assert escrow.order(order_id)["status"] == Status.DELIVERED
+
+
 def test_confirm_receipt_delivers_if_buyer(escrow, token, place, advance, buyer, hub_operator):
     order_id = place()
     advance(order_id, Status.SHIPPED)
@@ -378,6 +411,20 @@ def test_settle_expired_dispute_splits_evenly_if_arbitration_window_passed(escro
     assert event["arbiter"] == ZERO and event["refundBps"] == 5_000
 
 
+def test_settle_expired_dispute_records_unjudged_dispute_if_arbiters_silent(escrow, hubs, place, advance, buyer,
+                                                                            stranger, hub_id):
+    """The arbiters' silence is not the hub's fault: its own outcome, outside reliability."""
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.disputeOrder(order_id, "", {"from": buyer})
+    sleep_past(ARBITRATION_WINDOW)
+    tx = escrow.settleExpiredDispute(order_id, {"from": stranger})
+    assert tx.events["OutcomeRecorded"]["outcome"] == Outcome.DISPUTE_EXPIRED
+    reputation = hubs.reputation(hub_id)
+    assert (reputation["disputesLost"], reputation["disputesExpired"], reputation["finishedWeight"]) == (0, 1, 0)
+    assert hubs.score(hub_id)[1] == 9_000
+
+
 def test_settle_expired_dispute_reverts_if_arbitration_window_open(escrow, place, advance, buyer, stranger):
     order_id = place()
     advance(order_id, Status.SHIPPED)
@@ -395,9 +442,10 @@ def test_rate_order_records_rating_once_if_buyer_of_delivered_order(escrow, hubs
     tx = escrow.rateOrder(order_id, 4, {"from": buyer})
     assert escrow.order(order_id)["rated"]
     assert tx.events["OrderRated"]["rating"] == 4
-    assert tx.events["HubRated"]["rating"] == 4
-    reputation = hubs.reputation(hub_id)
-    assert (reputation["ratingCount"], reputation["ratingSum"]) == (1, 4)
+    weight = order_weight()
+    assert (tx.events["HubRated"]["rating"], tx.events["HubRated"]["raterWeight"]) == (4, weight)
+    assert list(hubs.ratings(hub_id)) == [1, weight, 4 * weight]
+    assert list(hubs.raterRecord(hub_id, buyer)) == [4, weight]
     with reverts("AlreadyRated"):
         escrow.rateOrder(order_id, 5, {"from": buyer})
 
@@ -490,6 +538,37 @@ def test_refund_claim_and_withdraw_work_if_paused(escrow, token, place, advance,
     escrow.withdraw(token, {"from": buyer})
     assert escrow.owed(buyer, token) == 0
     assert brownie.history[-1].status == 1
+
+
+def test_withdraw_pays_community_fees_to_current_fund_if_fund_changed(escrow, token, place, advance, buyer, fund,
+                                                                      stranger, gov):
+    order_id = place()
+    advance(order_id, Status.SHIPPED)
+    escrow.confirmReceipt(order_id, {"from": buyer})
+    fee = escrow.owed(fund, token)
+    assert fee > 0
+    escrow.setCommunityFund(stranger, {"from": gov})
+    assert escrow.owed(fund, token) == 0 and escrow.owed(stranger, token) == fee
+    with reverts("NothingToWithdraw"):
+        escrow.withdraw(token, {"from": fund})
+    before = token.balanceOf(stranger)
+    escrow.withdraw(token, {"from": stranger})
+    assert token.balanceOf(stranger) == before + fee
+    assert escrow.owed(stranger, token) == 0
+
+
+def test_withdraw_pays_fund_its_own_credit_and_fees_if_fund_also_bought(escrow, token, place, advance, buyer,
+                                                                         gov):
+    escrow.setCommunityFund(buyer, {"from": gov})
+    refunded, delivered = place(), place()
+    escrow.cancelOrder(refunded, {"from": buyer})
+    advance(delivered, Status.SHIPPED)
+    escrow.confirmReceipt(delivered, {"from": buyer})
+    owed = escrow.owed(buyer, token)
+    assert owed > unit_total()  # its refund plus the community fee
+    before = token.balanceOf(buyer)
+    escrow.withdraw(token, {"from": buyer})
+    assert token.balanceOf(buyer) == before + owed and escrow.owed(buyer, token) == 0
 
 
 def test_delivery_uses_fee_at_order_time_if_fee_changed(escrow, token, place, advance, buyer, fund, gov):

@@ -5,13 +5,13 @@ from brownie import accounts, web3
 from eth_account import Account
 from glocal_chain.chain.permit import sign_permit
 
-from conftest import (ACCEPT_WINDOW, FEE_BPS, LEAD_TIME_HOURS, NATIVE_PRICE, PRICE, ROYALTY_BPS, ZERO, Status,
-                      reverts, unit_total)
+from conftest import (ACCEPT_WINDOW, FEE_BPS, LEAD_TIME_HOURS, MAX_LEAD_TIME_HOURS, NATIVE_PRICE, PRICE,
+                      ROYALTY_BPS, ZERO, Status, order_weight, reverts, unit_total)
 
 
-def test_place_order_escrows_erc20_total_if_offer_live(escrow, token, product_id, hub_id, buyer):
+def test_place_order_escrows_erc20_total_if_offer_live(escrow, token, product_id, hub_id, buyer, terms):
     before = token.balanceOf(buyer)
-    tx = escrow.placeOrder(product_id, hub_id, 3, unit_total() * 3, {"from": buyer})
+    tx = escrow.placeOrder(terms(3), {"from": buyer})
     order_id = tx.return_value
     total = unit_total() * 3
     assert token.balanceOf(buyer) == before - total
@@ -23,89 +23,141 @@ def test_place_order_escrows_erc20_total_if_offer_live(escrow, token, product_id
     assert order["status"] == Status.PAID and order["feeBps"] == FEE_BPS
     assert order["deadline"] == tx.timestamp + ACCEPT_WINDOW
     assert order["leadTimeHours"] == LEAD_TIME_HOURS
+    assert order["designVersion"] == 1 and order["quorum"] == 1
+    assert order["weight"] == order_weight(quantity=3) and 0 < order["weight"] < 10_000
     event = tx.events["OrderPlaced"]
     assert (event["orderId"], event["hubId"], event["buyer"], event["quantity"], event["amount"]) == (
         order_id, hub_id, buyer, 3, total)
+    assert (event["designVersion"], event["token"], event["royalty"]) == (1, token, order["royalty"])
     assert escrow.orderCount() == order_id == 1
 
 
-def test_place_order_escrows_native_coin_if_value_exact(escrow, product_id, native_hub_id, buyer):
+def test_place_order_escrows_native_coin_if_value_exact(escrow, buyer, terms):
     total = unit_total(NATIVE_PRICE) * 2
     before = escrow.balance()
-    tx = escrow.placeOrder(product_id, native_hub_id, 2, total, {"from": buyer, "value": total})
+    tx = escrow.placeOrder(terms(2, native=True), {"from": buyer, "value": total})
     assert escrow.balance() == before + total
     assert escrow.order(tx.return_value)["token"] == ZERO
 
 
-def test_quote_order_matches_placed_total_if_offer_live(escrow, token, product_id, hub_id):
-    assert list(escrow.quoteOrder(product_id, hub_id, 4)) == [token, unit_total() * 4,
-                                                             PRICE * ROYALTY_BPS // 10_000 * 4]
+def test_quote_order_returns_terms_of_placed_order_if_offer_live(escrow, token, product_id, hub_id, terms):
+    quoted, royalty = escrow.quoteOrder(product_id, hub_id, 4)
+    assert tuple(quoted) == terms(4)
+    assert royalty == PRICE * ROYALTY_BPS // 10_000 * 4
 
 
-def test_place_order_reverts_if_quantity_zero(escrow, product_id, hub_id, buyer):
+def test_quote_order_reverts_if_lead_time_above_cap(escrow, products, product_id, hub_id, token, hub_operator):
+    products.publishOffer(product_id, hub_id, token, PRICE, MAX_LEAD_TIME_HOURS + 1, {"from": hub_operator})
+    with reverts("LeadTimeAboveCap"):
+        escrow.quoteOrder(product_id, hub_id, 1)
+
+
+def test_place_order_weighs_nothing_if_fee_rounds_to_zero(escrow, products, product_id, hub_id, token,
+                                                          hub_operator, buyer, terms):
+    products.publishOffer(product_id, hub_id, token, 1, LEAD_TIME_HOURS, {"from": hub_operator})
+    tx = escrow.placeOrder(terms(maxTotal=1), {"from": buyer})
+    assert escrow.order(tx.return_value)["weight"] == 0
+
+
+def test_place_order_weighs_full_if_fee_reaches_unit(escrow, products, product_id, hub_id, token,
+                                                     hub_operator, buyer, terms):
+    price = 100 * 10**6  # a 2 gUSD fee, above the 1 gUSD unit
+    products.publishOffer(product_id, hub_id, token, price, LEAD_TIME_HOURS, {"from": hub_operator})
+    tx = escrow.placeOrder(terms(maxTotal=unit_total(price)), {"from": buyer})
+    assert escrow.order(tx.return_value)["weight"] == order_weight(price) == 10_000
+
+
+def test_place_order_reverts_if_quantity_zero(escrow, buyer, terms):
     with reverts("InvalidQuantity"):
-        escrow.placeOrder(product_id, hub_id, 0, 10**18, {"from": buyer})
+        escrow.placeOrder(terms(0, maxTotal=10**18), {"from": buyer})
 
 
-def test_place_order_reverts_if_total_above_maximum(escrow, product_id, hub_id, buyer):
+def test_place_order_reverts_if_total_above_maximum(escrow, buyer, terms):
     with reverts("TotalAboveMaximum"):
-        escrow.placeOrder(product_id, hub_id, 1, unit_total() - 1, {"from": buyer})
+        escrow.placeOrder(terms(maxTotal=unit_total() - 1), {"from": buyer})
 
 
-def test_place_order_reverts_if_token_not_allowed(escrow, token, product_id, hub_id, buyer, gov):
-    escrow.setPaymentToken(token, False, {"from": gov})
+def test_place_order_reverts_if_token_not_allowed(escrow, token, buyer, gov, terms):
+    escrow.setPaymentToken(token, False, 1, {"from": gov})
     with reverts("PaymentTokenNotAllowed"):
-        escrow.placeOrder(product_id, hub_id, 1, unit_total(), {"from": buyer})
+        escrow.placeOrder(terms(), {"from": buyer})
 
 
-def test_place_order_reverts_if_value_sent_with_erc20_order(escrow, product_id, hub_id, buyer):
+def test_place_order_reverts_if_token_differs_from_terms(escrow, buyer, stranger, terms):
+    with reverts("PaymentTokenChanged"):
+        escrow.placeOrder(terms(token=stranger.address), {"from": buyer})
+
+
+def test_place_order_reverts_if_design_version_differs_from_terms(escrow, buyer, terms):
+    with reverts("DesignVersionChanged"):
+        escrow.placeOrder(terms(designVersion=2), {"from": buyer})
+
+
+def test_place_order_reverts_if_lead_time_above_terms(escrow, buyer, terms):
+    with reverts("LeadTimeAboveMaximum"):
+        escrow.placeOrder(terms(maxLeadTimeHours=LEAD_TIME_HOURS - 1), {"from": buyer})
+
+
+def test_place_order_succeeds_if_lead_time_below_terms(escrow, buyer, terms):
+    tx = escrow.placeOrder(terms(maxLeadTimeHours=LEAD_TIME_HOURS * 2), {"from": buyer})
+    assert escrow.order(tx.return_value)["leadTimeHours"] == LEAD_TIME_HOURS
+
+
+def test_place_order_reverts_if_lead_time_above_cap(escrow, products, product_id, hub_id, token, hub_operator,
+                                                    buyer, terms):
+    products.publishOffer(product_id, hub_id, token, PRICE, MAX_LEAD_TIME_HOURS + 1, {"from": hub_operator})
+    with reverts("LeadTimeAboveCap"):
+        escrow.placeOrder(terms(maxLeadTimeHours=2**16 - 1), {"from": buyer})
+
+
+def test_place_order_reverts_if_value_sent_with_erc20_order(escrow, buyer, terms):
     with reverts("IncorrectPayment"):
-        escrow.placeOrder(product_id, hub_id, 1, unit_total(), {"from": buyer, "value": 1})
+        escrow.placeOrder(terms(), {"from": buyer, "value": 1})
 
 
-def test_place_order_reverts_if_native_value_wrong(escrow, product_id, native_hub_id, buyer):
+def test_place_order_reverts_if_native_value_wrong(escrow, buyer, terms):
     total = unit_total(NATIVE_PRICE)
     for value in (0, total - 1, total + 1):
         with reverts("IncorrectPayment"):
-            escrow.placeOrder(product_id, native_hub_id, 1, total + 1, {"from": buyer, "value": value})
+            escrow.placeOrder(terms(native=True, maxTotal=total + 1), {"from": buyer, "value": value})
 
 
-def test_place_order_reverts_if_paused(escrow, product_id, hub_id, buyer, gov):
+def test_place_order_reverts_if_paused(escrow, buyer, gov, terms):
     escrow.pause({"from": gov})
     with reverts("EnforcedPause"):
-        escrow.placeOrder(product_id, hub_id, 1, unit_total(), {"from": buyer})
+        escrow.placeOrder(terms(), {"from": buyer})
     escrow.unpause({"from": gov})
-    escrow.placeOrder(product_id, hub_id, 1, unit_total(), {"from": buyer})
+    escrow.placeOrder(terms(), {"from": buyer})
 
 
-def test_place_order_reverts_if_no_offer(escrow, product_id, hub_id, buyer, products, hub_operator):
+def test_place_order_reverts_if_no_offer(escrow, product_id, hub_id, buyer, products, hub_operator, terms):
     products.withdrawOffer(product_id, hub_id, {"from": hub_operator})
     with reverts("OfferNotFound"):
-        escrow.placeOrder(product_id, hub_id, 1, unit_total(), {"from": buyer})
+        escrow.placeOrder(terms(), {"from": buyer})
 
 
-def test_place_order_reverts_if_product_retired(escrow, products, product_id, hub_id, buyer, designer):
+def test_place_order_reverts_if_product_retired(escrow, products, product_id, buyer, designer, terms):
     products.retireProduct(product_id, {"from": designer})
     with reverts("ProductNotActive"):
-        escrow.placeOrder(product_id, hub_id, 1, unit_total(), {"from": buyer})
+        escrow.placeOrder(terms(), {"from": buyer})
 
 
-def test_place_order_reverts_if_hub_suspended(escrow, hubs, product_id, hub_id, buyer, gov):
+def test_place_order_reverts_if_hub_suspended(escrow, hubs, hub_id, buyer, gov, terms):
     hubs.suspendHub(hub_id, "", {"from": gov})
     with reverts("HubNotApproved"):
-        escrow.placeOrder(product_id, hub_id, 1, unit_total(), {"from": buyer})
+        escrow.placeOrder(terms(), {"from": buyer})
 
 
-def test_place_order_reverts_if_allowance_missing(escrow, token, product_id, hub_id, stranger):
+def test_place_order_reverts_if_allowance_missing(escrow, token, stranger, terms):
     token.mint(stranger, unit_total(), {"from": stranger})
     with reverts("ERC20InsufficientAllowance"):
-        escrow.placeOrder(product_id, hub_id, 1, unit_total(), {"from": stranger})
+        escrow.placeOrder(terms(), {"from": stranger})
 
 
-def test_place_order_reverts_if_balance_missing(escrow, token, product_id, hub_id, stranger):
+def test_place_order_reverts_if_balance_missing(escrow, token, stranger, terms):
     token.approve(escrow, unit_total(), {"from": stranger})
     with reverts("ERC20InsufficientBalance"):
-        escrow.placeOrder(product_id, hub_id, 1, unit_total(), {"from": stranger})
+        escrow.placeOrder(terms(), {"from": stranger})
 
 
 def _permit(token, owner: Account, spender, value: int, deadline: int):
@@ -121,43 +173,52 @@ def _permit_buyer(token, gov):
     return local, signer
 
 
-def test_place_order_with_permit_escrows_total_if_permit_signed(escrow, token, product_id, hub_id, gov):
+def test_place_order_with_permit_leaves_no_allowance_if_permit_signed(escrow, token, gov, terms):
+    local, signer = _permit_buyer(token, gov)
+    deadline = brownie.chain.time() + 3600
+    v, r, s = _permit(token, local, escrow, unit_total(), deadline)
+    tx = escrow.placeOrderWithPermit(terms(), deadline, v, r, s, {"from": signer})
+    assert escrow.order(tx.return_value)["amount"] == unit_total()
+    assert token.balanceOf(escrow) == unit_total()
+    assert token.allowance(signer, escrow) == 0  # the permit was for exactly the total
+
+
+def test_place_order_with_permit_reverts_if_permit_value_not_total(escrow, token, gov, terms):
     local, signer = _permit_buyer(token, gov)
     deadline = brownie.chain.time() + 3600
     v, r, s = _permit(token, local, escrow, unit_total() * 2, deadline)
-    tx = escrow.placeOrderWithPermit(product_id, hub_id, 1, unit_total() * 2, deadline, v, r, s, {"from": signer})
-    assert escrow.order(tx.return_value)["amount"] == unit_total()
-    assert token.balanceOf(escrow) == unit_total()
-    assert token.allowance(signer, escrow) == unit_total()  # permit value minus what the order took
+    with reverts("PermitValueNotTotal"):
+        escrow.placeOrderWithPermit(terms(maxTotal=unit_total() * 2), deadline, v, r, s, {"from": signer})
+    assert token.allowance(signer, escrow) == 0
 
 
-def test_place_order_with_permit_succeeds_if_permit_front_run(escrow, token, product_id, hub_id, gov, stranger):
+def test_place_order_with_permit_succeeds_if_permit_front_run(escrow, token, gov, stranger, terms):
     local, signer = _permit_buyer(token, gov)
     deadline = brownie.chain.time() + 3600
     v, r, s = _permit(token, local, escrow, unit_total(), deadline)
     token.permit(signer, escrow, unit_total(), deadline, v, r, s, {"from": stranger})
-    tx = escrow.placeOrderWithPermit(product_id, hub_id, 1, unit_total(), deadline, v, r, s, {"from": signer})
+    tx = escrow.placeOrderWithPermit(terms(), deadline, v, r, s, {"from": signer})
     assert escrow.order(tx.return_value)["status"] == Status.PAID
+    assert token.allowance(signer, escrow) == 0
 
 
-def test_place_order_with_permit_reverts_if_signature_invalid(escrow, token, product_id, hub_id, gov):
+def test_place_order_with_permit_reverts_if_signature_invalid(escrow, token, gov, terms):
     local, signer = _permit_buyer(token, gov)
     deadline = brownie.chain.time() + 3600
     v, r, s = _permit(token, Account.create(), escrow, unit_total(), deadline)  # signed by someone else
     with reverts("ERC20InsufficientAllowance"):
-        escrow.placeOrderWithPermit(product_id, hub_id, 1, unit_total(), deadline, v, r, s, {"from": signer})
+        escrow.placeOrderWithPermit(terms(), deadline, v, r, s, {"from": signer})
 
 
-def test_place_order_with_permit_reverts_if_offer_in_native_coin(escrow, product_id, native_hub_id, buyer):
+def test_place_order_with_permit_reverts_if_offer_in_native_coin(escrow, buyer, terms):
     with reverts("PermitNeedsERC20"):
-        escrow.placeOrderWithPermit(product_id, native_hub_id, 1, 10**18, 0, 27, b"\1" * 32, b"\1" * 32,
-                                    {"from": buyer})
+        escrow.placeOrderWithPermit(terms(native=True), 0, 27, b"\1" * 32, b"\1" * 32, {"from": buyer})
 
 
-def test_place_order_with_permit_reverts_if_paused(escrow, product_id, hub_id, buyer, gov):
+def test_place_order_with_permit_reverts_if_paused(escrow, buyer, gov, terms):
     escrow.pause({"from": gov})
     with reverts("EnforcedPause"):
-        escrow.placeOrderWithPermit(product_id, hub_id, 1, 10**18, 0, 27, b"\1" * 32, b"\1" * 32, {"from": buyer})
+        escrow.placeOrderWithPermit(terms(), 0, 27, b"\1" * 32, b"\1" * 32, {"from": buyer})
 
 
 def test_order_reverts_if_unknown(escrow):

@@ -35,6 +35,14 @@ def test_publish_version_bumps_version_if_designer(products, product_id, designe
     assert product["version"] == 2 and product["designHash"] == NEW_HASH
     assert products.productMetadataURI(product_id) == "ipfs://v2"
     assert tx.events["ProductVersionPublished"]["version"] == 2
+    assert products.designHashOf(product_id, 1) == DESIGN_HASH  # every version stays readable
+    assert products.designHashOf(product_id, 2) == NEW_HASH
+
+
+def test_design_hash_of_reverts_if_version_unknown(products, product_id):
+    for version in (0, 2):
+        with reverts("DesignVersionNotFound"):
+            products.designHashOf(product_id, version)
 
 
 def test_publish_version_reverts_if_not_designer(products, product_id, stranger):
@@ -95,7 +103,7 @@ def test_publish_offer_replaces_offer_if_approved_operator(products, product_id,
     assert list(products.offer(product_id, hub_id)) == [token, PRICE * 2, LEAD_TIME_HOURS + 1]
     assert tx.events["OfferPublished"]["price"] == PRICE * 2
     assert list(products.quote(product_id, hub_id)) == [hub_operator, token, PRICE * 2, ROYALTY_BPS,
-                                                         LEAD_TIME_HOURS + 1]
+                                                         LEAD_TIME_HOURS + 1, 1]
 
 
 def test_publish_offer_reverts_if_not_operator(products, product_id, hub_id, stranger, token):

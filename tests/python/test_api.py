@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import sqlite3
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -20,13 +21,16 @@ from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.errors import ContractRevert
+from glocal_chain.events.store import SCHEMA as STREAM_SCHEMA
 from glocal_chain.events.stream import wait_for
 from glocal_chain.sdk import GlocalSuite, OrderStatus
+from glocal_chain.sdk.models import FULL_REPUTATION_WEIGHT
 from glocal_chain.sdk.suite import sha256_file
 
 CUBE = Path("examples/calibration-cube.gcode")
 PRICE = 1_000_000
 OPERATOR, ORACLE, ARBITER, DESIGNER, HUB_OPERATOR, BUYER = 0, 1, 2, 4, 5, 8
+OTHER_BUYERS = (6, 7, 9)  # raters besides BUYER: the read model keeps one rating per (hub, rater)
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +50,12 @@ def market(w3, deployed) -> dict[str, Any]:
             operator.approve_hub(ids[name])
             product = far_only if name == "far" else cube
             hubs.publish_offer(product, ids[name], token, price * PRICE, 24)
-    buyer.mint_test_tokens(buyer.me, 10_000 * PRICE)
-    buyer.approve_escrow(token, 10_000 * PRICE)
-    return {"suite": suite, "operator": operator, "hubs": hubs, "buyer": buyer, "cube": cube, "far_only": far_only,
-            "ids": ids, "token": token}
+    buyers = [buyer, *(suite(index) for index in OTHER_BUYERS)]
+    for each in buyers:
+        each.mint_test_tokens(each.me, 10_000 * PRICE)
+        each.approve_escrow(token, 10_000 * PRICE)
+    return {"suite": suite, "operator": operator, "hubs": hubs, "buyer": buyer, "buyers": buyers, "cube": cube,
+            "far_only": far_only, "ids": ids, "token": token}
 
 
 def _service(tmp: Path, network, w3, deployed, database_url: str | None = None) -> ApiService:
@@ -135,6 +141,23 @@ def test_products_and_hubs_list_and_show_if_indexed(api, market, w3):
     assert hub["geohash"] == "u33dc0" and hub["status"] == "approved"
 
 
+def test_order_shows_design_version_it_bought_if_product_has_newer_version(api, market, w3):
+    product, hub_id, buyer = market["far_only"], market["ids"]["far"], market["buyer"]
+    first = buyer.place_order(product, hub_id, 1, 100 * PRICE).order_id
+    market["suite"](DESIGNER).publish_version(product, "0x" + "cd" * 32, "ipfs://far-v2")
+    second = buyer.place_order(product, hub_id, 1, 100 * PRICE).order_id
+    _indexed(api, w3)
+    old, new = api.get(f"/v1/orders/{first}").json(), api.get(f"/v1/orders/{second}").json()
+    assert (old["design_version"], old["design_hash"]) == (1, "0x" + "ab" * 32)
+    assert (new["design_version"], new["design_hash"]) == (2, "0x" + "cd" * 32)
+    shown = api.get(f"/v1/products/{product}").json()
+    assert (shown["version"], shown["design_hash"]) == (2, "0x" + "cd" * 32)
+    assert [(v["version"], v["design_hash"], v["metadata_uri"]) for v in shown["versions"]] == [
+        (1, "0x" + "ab" * 32, "ipfs://far"), (2, "0x" + "cd" * 32, "ipfs://far-v2")]
+    for order_id in (first, second):
+        buyer.cancel(order_id)
+
+
 def test_design_round_trips_if_uploaded_with_its_hash(api):
     content = CUBE.read_bytes()[:3000]
     digest = hashlib.sha256(content).hexdigest()
@@ -207,7 +230,12 @@ def test_unsigned_place_order_signed_by_wallet_places_order_if_sent(api, market,
                                                               "hub_id": market["ids"]["near_cheap"]}).json()
     assert [t["description"] for t in unsigned["transactions"]] == ["approve the escrow", unsigned["transactions"][1][
         "description"]]
-    before = market["buyer"].escrow.functions.orderCount().call()
+    escrow = market["buyer"].escrow
+    quote = market["buyer"].quote(market["cube"], market["ids"]["near_cheap"], 1)
+    assert unsigned["terms"] == quote.terms.to_dict()  # maxTotal: the quote's total
+    call, args = escrow.decode_function_input(unsigned["transactions"][1]["data"])
+    assert call.fn_name == "placeOrder" and tuple(args["terms"].values()) == quote.terms.as_tuple()
+    before = escrow.functions.orderCount().call()
     for tx in unsigned["transactions"]:
         fields = {k: (int(v, 16) if isinstance(v, str) and k in ("gas", "nonce", "value", "gasPrice") else v)
                   for k, v in tx.items() if k != "description"}
@@ -216,6 +244,20 @@ def test_unsigned_place_order_signed_by_wallet_places_order_if_sent(api, market,
         assert receipt["status"] == 1
     order = market["buyer"].order(before + 1)
     assert order.buyer == stranger.address and order.status is OrderStatus.PAID
+    assert (order.design_version, order.lead_time_hours, order.amount) == (1, 24, quote.total)
+
+
+def test_unsigned_place_order_refused_naming_term_if_pinned_term_no_longer_offered(api, market):
+    stranger = Account.create()
+    market["buyer"].mint_test_tokens(stranger.address, 50 * PRICE)
+    body = {"buyer": stranger.address, "product_id": market["cube"], "hub_id": market["ids"]["near_cheap"]}
+    for pinned, error in (({"max_lead_time_hours": 12}, "LeadTimeAboveMaximum"),
+                          ({"design_version": 7}, "DesignVersionChanged"),
+                          ({"token": "0x" + "00" * 20}, "PaymentTokenChanged")):
+        response = api.post("/v1/transactions/place-order", json={**body, **pinned})
+        assert response.status_code == 409 and response.json()["error"]["error_name"] == error, response.text
+    accepted = api.post("/v1/transactions/place-order", json={**body, "max_lead_time_hours": 48}).json()
+    assert accepted["terms"]["max_lead_time_hours"] == 48 and len(accepted["transactions"]) == 2
 
 
 def test_unsigned_rate_refused_naming_error_if_order_not_delivered(api, market):
@@ -235,16 +277,21 @@ def test_metrics_and_health_report_index_if_running(api, w3):
 
 
 # ---------------------------------------------------------------------- the read model against the chain
-def _random_orders(market: dict[str, Any], count: int, seed: int) -> None:
-    """`count` orders driven through random paths: delivered (rated or not), disputed and resolved,
-    cancelled, rejected, left open in any state."""
+def _random_orders(market: dict[str, Any], count: int, seed: int, w3: Any = None) -> None:
+    """`count` orders from several buyers driven through random paths: delivered (rated or not, some
+    buyers rating a hub again: the latest rating replaces theirs), disputed and resolved, disputes left to
+    expire (with `w3`: settled after the arbitration window), cancelled, rejected, left open in any state.
+    Quantities 1 to 5 give weights from 0.18 to a full weight (capped)."""
     rng = random.Random(seed)
-    buyer, hubs, oracle = market["buyer"], market["hubs"], market["suite"](ORACLE)
+    hubs, oracle = market["hubs"], market["suite"](ORACLE)
     arbiter = market["suite"](ARBITER)
     hub_ids = [market["ids"][name] for name in ("near_dear", "near_cheap", "ring")]
+    paths = ["open", "cancel", "reject", "accept", "ship", "deliver", "rate", "rate", "rate", "dispute", "resolve"]
+    expiring = []
     for _ in range(count):
-        order = buyer.place_order(market["cube"], rng.choice(hub_ids), rng.randint(1, 3), 100 * PRICE).order_id
-        path = rng.choice(["open", "cancel", "reject", "accept", "ship", "deliver", "rate", "dispute", "resolve"])
+        buyer = rng.choice(market["buyers"])
+        order = buyer.place_order(market["cube"], rng.choice(hub_ids), rng.randint(1, 5), 100 * PRICE).order_id
+        path = rng.choice(paths + (["expire"] if w3 is not None else []))
         try:
             if path == "cancel":
                 buyer.cancel(order)
@@ -258,12 +305,19 @@ def _random_orders(market: dict[str, Any], count: int, seed: int) -> None:
                     oracle.confirm_delivery(order)
                 if path == "rate":
                     buyer.rate(order, rng.randint(1, 5))
-                if path in ("dispute", "resolve"):
+                if path in ("dispute", "resolve", "expire"):
                     buyer.dispute(order, "cracked")
                 if path == "resolve":
                     arbiter.resolve(order, rng.choice([0, 5_000, 10_000]))
+                if path == "expire":
+                    expiring.append(order)
         except ContractRevert as exc:  # pragma: no cover - a wrong path is a test bug
             raise AssertionError(f"order {order} on path {path}: {exc.message}") from exc
+    if expiring:
+        w3.provider.make_request("evm_increaseTime", [8 * 86400])  # past the 7-day arbitration window
+        w3.provider.make_request("evm_mine", [])
+        for order in expiring:
+            oracle.settle_expired_dispute(order)
 
 
 def _assert_matches_chain(client: httpx.Client, market: dict[str, Any]) -> int:
@@ -273,19 +327,57 @@ def _assert_matches_chain(client: httpx.Client, market: dict[str, Any]) -> int:
         on_chain, indexed = chain.order(order_id), client.get(f"/v1/orders/{order_id}").json()
         assert indexed["status"] == on_chain.status.name.lower(), order_id
         assert (indexed["buyer"], indexed["hub_id"], indexed["amount"], indexed["confirmations"], indexed["rated"],
-                indexed["deadline"]) == (on_chain.buyer, on_chain.hub_id, on_chain.amount, on_chain.confirmations,
-                                         on_chain.rated, on_chain.deadline), order_id
+                indexed["deadline"], indexed["design_version"], indexed["quorum"], indexed["weight"]) == (
+            on_chain.buyer, on_chain.hub_id, on_chain.amount, on_chain.confirmations, on_chain.rated,
+            on_chain.deadline, on_chain.design_version, on_chain.quorum, on_chain.weight), order_id
+        assert indexed["design_hash"] == chain.order_design_hash(on_chain), order_id
     for hub in chain.list_hubs():
         indexed = client.get(f"/v1/hubs/{hub.hub_id}").json()
         assert indexed["status"] == hub.status.name.lower()
-        assert indexed["reputation"] == hub.reputation.to_dict(), hub.hub_id
+        assert indexed["reputation"] == hub.reputation.to_dict(), hub.hub_id  # counters, weights and score
     return count
 
 
+def _assert_weighted_ratings(market: dict[str, Any]) -> None:
+    """The chain's ratings are one per (hub, rater), each at the largest weight of the rater's rated orders
+    there (capped): rebuilt here from the OrderRated events and the orders' weights."""
+    chain = market["buyer"]
+    latest: dict[tuple[int, str], tuple[int, int]] = {}
+    for entry in chain.escrow.events.OrderRated().get_logs(from_block=chain.deployment.deploy_block):
+        args = entry["args"]
+        key = (args["hubId"], args["buyer"])
+        weight = max(latest.get(key, (0, 0))[1], chain.order(args["orderId"]).weight)
+        latest[key] = (args["rating"], min(weight, FULL_REPUTATION_WEIGHT))
+    assert len({rater for _, rater in latest}) > 1 and any(w == FULL_REPUTATION_WEIGHT for _, w in latest.values())
+    for (hub_id, rater), record in latest.items():
+        assert chain.rater_record(hub_id, rater) == record, (hub_id, rater)
+    for hub_id in {hub_id for hub_id, _ in latest}:
+        reputation = chain.reputation(hub_id)
+        records = [record for (h, _), record in latest.items() if h == hub_id]
+        assert (reputation.raters, reputation.rating_weight, reputation.weighted_stars) == (
+            len(records), sum(w for _, w in records), sum(r * w for r, w in records))
+
+
 def test_read_model_matches_chain_if_100_random_orders(api, market, w3):
-    _random_orders(market, 100, seed=5)
+    _random_orders(market, 100, seed=5, w3=w3)
     _indexed(api, w3)
     assert _assert_matches_chain(api, market) >= 100
+    _assert_weighted_ratings(market)
+    counters = [market["buyer"].reputation(market["ids"][name]) for name in ("near_dear", "near_cheap", "ring")]
+    assert sum(r.disputes_expired for r in counters) >= 1 and sum(r.disputes_lost for r in counters) >= 1
+
+
+def test_read_model_rebuilds_if_written_by_older_schema(market, network, w3, deployed, tmp_path):
+    """A read model from before this schema (e.g. ratingCount/ratingSum columns) is dropped and re-indexed."""
+    database = tmp_path / "api.sqlite"
+    with sqlite3.connect(database) as old:
+        old.executescript(STREAM_SCHEMA)
+        old.execute("CREATE TABLE market_hub (hub_id BIGINT PRIMARY KEY, rating_count BIGINT, rating_sum BIGINT)")
+        old.execute("INSERT INTO stream_checkpoint VALUES ('market-index', ?, '0xold')", (w3.eth.block_number,))
+    service = _service(tmp_path, network, w3, deployed, database_url=str(database))
+    with service.in_background() as running, httpx.Client(base_url=running.url, timeout=10) as client:
+        _indexed(client, w3)
+        assert _assert_matches_chain(client, market) >= 1
 
 
 def test_read_model_matches_chain_if_database_is_postgresql(market, network, w3, deployed, tmp_path):

@@ -98,7 +98,10 @@ def test_walkthrough_runs_whole_lifecycle_if_every_role_acts(glocal, market, peo
     assert [entry["hub_id"] for entry in ranked] == [market["near"], market["far"]]  # nearest first, though dearer
     before = glocal("wallet", "balance", "fablab")
     order_id = _place(glocal, market)
-    assert glocal("order", "show", order_id)["amount"] == 13_200_000  # 12 + 10 % royalty, 6 decimals
+    shown = glocal("order", "show", order_id)
+    assert shown["amount"] == 13_200_000  # 12 + 10 % royalty, 6 decimals
+    assert (shown["design_version"], shown["lead_time_hours"], shown["quorum"], shown["weight"]) == (1, 24, 1, 2_400)
+    assert "design v1 at hub" in glocal("order", "show", order_id, as_json=False)
     assert glocal("order", "accept", order_id, "--wallet", "fablab")["status"] == "accepted"
     assert glocal("order", "ship", order_id, "--tracking", "PARCEL-1", "--wallet", "fablab")["status"] == "shipped"
     assert glocal("order", "confirm", order_id, "--wallet", "oracle")["status"] == "delivered"
@@ -110,7 +113,12 @@ def test_walkthrough_runs_whole_lifecycle_if_every_role_acts(glocal, market, peo
     assert float(gusd["balance"]) == float(next(r for r in before["balances"] if r["token"] == "gUSD")["balance"]) + 11.76
     assert glocal("order", "withdraw", "--wallet", "designer")["amount"] == 1_200_000
     hub = glocal("hub", "show", str(market["near"]))
-    assert hub["reputation"]["completed"] >= 1 and hub["reputation"]["rating_count"] >= 1
+    assert hub["reputation"]["completed"] >= 1 and hub["reputation"]["raters"] == 1
+    # 12 gUSD at a 2 % fee pays 0.24 gUSD of the 1 gUSD rating fee unit: the order and its rating weigh 0.24
+    assert hub["reputation"]["rating_weight"] == 2_400 and hub["reputation"]["weighted_stars"] == 5 * 2_400
+    assert hub["reputation"]["rating_centi_stars"] == (20 * 10_000 * 300 + 5 * 2_400 * 100) // (20 * 10_000 + 2_400)
+    human = glocal("hub", "show", str(market["near"]), as_json=False)
+    assert "from 1 rater (weight 0.24)" in human and "disputes expired 0" in human
     listed = glocal("order", "list", "--buyer", people["buyer"])
     assert int(order_id) in [entry["order_id"] for entry in listed]
     assert int(order_id) in [entry["order_id"] for entry in glocal("order", "list", "--hub", str(market["near"]))]
@@ -158,7 +166,20 @@ def test_admin_commands_change_governance_if_operator(glocal, market, people):
                      "--max-total", "15", "--wallet", "buyer", ok=False)
     assert "EnforcedPause" in message
     assert glocal("admin", "unpause", "--wallet", "operator")["paused"] is False
-    assert glocal("admin", "allow-token", "gUSD", "--wallet", "operator")["allowed"] is True
+    allowed = glocal("admin", "allow-token", "gUSD", "--wallet", "operator")  # listed: keeps its unit
+    assert allowed["allowed"] is True and allowed["rating_fee_unit"] == 1_000_000
+    assert glocal("admin", "allow-token", "gUSD", "--rating-fee-unit", "2.5", "--wallet",
+                  "operator")["rating_fee_unit"] == 2_500_000
+    glocal("admin", "allow-token", "gUSD", "--rating-fee-unit", "1", "--wallet", "operator")
+    unlisted = "0x" + "77" * 20
+    assert "--rating-fee-unit" in glocal("admin", "allow-token", unlisted, "--wallet", "operator", ok=False)
+    assert "is not an ERC-20 token" in glocal("admin", "allow-token", unlisted, "--rating-fee-unit", "1",
+                                              "--wallet", "operator", ok=False)
+    assert glocal("admin", "set-lead-time-cap", "36", "--wallet", "operator")["max_lead_time_hours"] == 36
+    capped = glocal("order", "place", "--product", str(market["product"]), "--hub", str(market["far"]),
+                    "--max-total", "15", "--wallet", "buyer", ok=False)  # the far hub's 48 h is above the cap
+    assert "LeadTimeAboveCap(leadTimeHours=48, maxLeadTimeHours=36)" in capped
+    assert glocal("admin", "set-lead-time-cap", "720", "--wallet", "operator")["max_lead_time_hours"] == 720
     suspended = glocal("admin", "suspend-hub", str(market["far"]), "--reason", "audit", "--wallet", "operator")
     assert suspended["status"] == "suspended"
     glocal("admin", "approve-hub", str(market["far"]), "--wallet", "operator")
@@ -240,6 +261,8 @@ def test_wallet_keys_never_appear_in_output_if_imported(glocal, tmp_path):
 def test_remaining_commands_work_if_used(glocal, market, people, w3):
     config = glocal("admin", "config")
     assert config["quorum"] == 1 and config["fee_bps"] == 200 and config["paused"] is False
+    assert config["max_lead_time_hours"] == 720
+    assert "max_lead_time_hours    720" in glocal("admin", "config", as_json=False)
     balance = glocal("token", "balance", people["buyer"])
     assert balance["balance"] > 0
     received = _place(glocal, market)
@@ -255,3 +278,20 @@ def test_remaining_commands_work_if_used(glocal, market, people, w3):
     assert glocal("order", "settle-dispute", expired, "--wallet", "library")["status"] == "resolved"
     human = glocal("order", "show", expired, as_json=False)
     assert human.startswith(f"order {expired}: resolved")
+    assert glocal("hub", "show", str(market["near"]))["reputation"]["disputes_expired"] == 1
+
+
+def test_order_quote_and_place_bind_lead_time_if_buyer_sets_maximum(glocal, market):
+    quoted = glocal("order", "quote", "--product", str(market["product"]), "--hub", str(market["far"]))
+    assert (quoted["total"], quoted["design_version"], quoted["lead_time_hours"]) == (9_900_000, 1, 48)
+    assert quoted["terms"]["max_lead_time_hours"] == 48 and quoted["terms"]["max_total"] == 9_900_000
+    human = glocal("order", "quote", "--product", str(market["product"]), "--hub", str(market["far"]), as_json=False)
+    assert human == f"1 x product {market['product']} design v1 at hub {market['far']}: 9.9 gUSD (royalty 0.9), " \
+                    "lead time 48 h\n"
+    message = glocal("order", "place", "--product", str(market["product"]), "--hub", str(market["far"]),
+                     "--max-total", "10", "--max-lead-time-hours", "24", "--wallet", "buyer", ok=False)
+    assert "LeadTimeAboveMaximum(leadTimeHours=48, maxLeadTimeHours=24)" in message
+    order = glocal("order", "place", "--product", str(market["product"]), "--hub", str(market["far"]),
+                   "--max-total", "10", "--max-lead-time-hours", "72", "--wallet", "buyer")
+    assert order["status"] == "paid" and order["lead_time_hours"] == 48
+    glocal("order", "cancel", str(order["order_id"]), "--wallet", "buyer")

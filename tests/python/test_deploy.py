@@ -31,9 +31,10 @@ def test_deploy_suite_wires_contracts_and_roles_if_fresh(w3, deployed):
     assert escrow.functions.hasRole(ROLES["ORACLE_ROLE"], dev_account(1).address).call()
     assert escrow.functions.hasRole(ROLES["ARBITER_ROLE"], dev_account(2).address).call()
     assert escrow.functions.communityFund().call() == dev_account(3).address
-    # listed in the config's order: native coin first, then the test token
-    assert escrow.functions.paymentToken(deployment.payment_tokens["native"]).call() == (1, True)
-    assert escrow.functions.paymentToken(deployment.payment_tokens["gUSD"]).call() == (2, True)
+    # listed in the config's order: native coin first, then the test token, with their default rating fee units
+    assert escrow.functions.paymentToken(deployment.payment_tokens["native"]).call() == (1, True, 10**16)
+    assert escrow.functions.paymentToken(deployment.payment_tokens["gUSD"]).call() == (2, True, 10**6)
+    assert escrow.functions.config().call()[5] == 720  # the default lead-time cap, 30 days
     for name, record in deployment.contracts.items():
         assert Web3.keccak(w3.eth.get_code(record.address)).to_0x_hex() == record.code_hash, name
 
@@ -94,3 +95,14 @@ def test_deployment_round_trips_if_written(deployed, tmp_path):
     write_deployment(deployed.deployment, tmp_path)
     assert read_deployment("test", tmp_path) == deployed.deployment
     assert isinstance(deployed.deployment, Deployment)
+
+
+def test_deploy_config_refuses_token_if_rating_fee_unit_missing():
+    token = "0x" + "ab" * 20
+    with pytest.raises(ValueError, match="rating_fee_units has no entry"):
+        DeployConfig(payment_tokens=[token])
+    with pytest.raises(ValueError, match="above 0"):
+        DeployConfig(payment_tokens=["native"], rating_fee_units={"native": 0})
+    config = DeployConfig(payment_tokens=[token], rating_fee_units={token.upper().replace("0X", "0x"): 5})
+    assert config.rating_fee_unit(Web3.to_checksum_address(token)) == 5
+    assert DeployConfig().rating_fee_unit("native") == 10**16

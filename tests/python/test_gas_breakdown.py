@@ -26,9 +26,11 @@ def traced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         w3 = connect(NetworkConfig(name="trace", rpc_urls=[node.url], chain_id=node.chain_id,
                                    gas_policy=GasPolicy.FREE))
         gov, designer, hub_operator, buyer = (Sender(w3, dev_account(i), gas_policy=GasPolicy.FREE) for i in (0, 4, 5, 8))
-        suite, total = open_market(w3, gov, designer, hub_operator, tmp_path_factory.mktemp("deployments"))
+        suite, terms = open_market(w3, gov, designer, hub_operator, tmp_path_factory.mktemp("deployments"))
+        total = terms[-1]  # OrderTerms.maxTotal: the quoted total
         buyer.transact(suite.token.functions.mint(buyer.address, 10 * total), "mint")
-        yield {"w3": w3, "buyer": buyer, "escrow": suite.escrow, "token": suite.token, "total": total}
+        yield {"w3": w3, "buyer": buyer, "escrow": suite.escrow, "token": suite.token, "terms": terms,
+               "total": total}
 
 
 def _parts_and_receipt(traced: dict[str, Any], call: Any) -> tuple[dict[str, int], Any]:
@@ -50,7 +52,7 @@ def test_breakdown_prices_fresh_allowance_if_approving_from_zero(traced):
 def test_breakdown_adds_up_if_transaction_calls_other_contracts(traced):
     """Placing an order calls two registries and the token, writes two fresh slots and spends the allowance
     approved above back to zero (a refund)."""
-    parts, receipt = _parts_and_receipt(traced, traced["escrow"].functions.placeOrder(1, 1, 1, traced["total"]))
+    parts, receipt = _parts_and_receipt(traced, traced["escrow"].functions.placeOrder(traced["terms"]))
     assert sum(parts.values()) == receipt["gasUsed"]
     assert parts["storage_writes"] >= 2 * (FRESH_SLOT - 2_100)
     assert parts["external_calls"] >= 3 * 2_600  # first access to the product registry, hub registry, token

@@ -4,6 +4,7 @@ restart that neither reprints nor forgets."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 from pathlib import Path
@@ -44,8 +45,8 @@ def world(tmp_path):
         unknown = market.suite(4).register_product("0x" + "ee" * 32, "ipfs://missing", 1_000)
         market.hub.publish_offer(unknown.product_id, market.hub_id, market.token, 1_000_000, 24)
         yield {"w3": market.w3, "deployment": market.deployment, "hub": market.hub, "buyer": market.buyer,
-               "hub_id": market.hub_id, "good": market.product_id, "unknown": unknown.product_id,
-               "designs": designs, "db": tmp_path / "agent.db", "token": market.token}
+               "designer": market.suite(4), "hub_id": market.hub_id, "good": market.product_id,
+               "unknown": unknown.product_id, "designs": designs, "db": tmp_path / "agent.db", "token": market.token}
 
 
 def make_agent(world, servers, confirmations: int = 0, **options) -> tuple[HubAgent, EventStream]:
@@ -79,6 +80,35 @@ def test_agent_prints_and_ships_order_if_design_matches(world, printers):
         assert job.name.startswith(f"glocal-{order.order_id}-") and driver.job_result(job.name) is JobResult.SUCCEEDED
     assert agent.metrics.jobs_started == agent.metrics.jobs_finished == 2
     assert agent.store.order_state(order.order_id) == "shipped"
+
+
+def test_agent_prints_ordered_version_if_designer_published_newer_one(world, printers):
+    """An order pins the design version it bought: after the designer publishes version 2, the order placed
+    for version 1 is still made from version 1 (checked against designHashOf(product, 1)), and an order
+    placed afterwards from version 2."""
+    v1 = PART.read_bytes()
+    v2 = v1 + b"; version 2: thicker walls\n"
+    (world["designs"] / "part-v2.gcode").write_bytes(v2)
+    buyer, product = world["buyer"], world["good"]
+    first = buyer.place_order(product, world["hub_id"], 1, UNIT)
+    world["designer"].publish_version(product, "0x" + hashlib.sha256(v2).hexdigest(), "ipfs://part-v2")
+    second = buyer.place_order(product, world["hub_id"], 1, UNIT)
+    assert (first.design_version, second.design_version) == (1, 2)
+
+    agent, stream = make_agent(world, printers[:1])
+    driver = agent.printers["printer-0"].driver
+    printed: dict[int, str] = {}
+    submit = driver.submit
+
+    def recording_submit(job_name: str, gcode: bytes) -> None:
+        printed[int(job_name.split("-")[1])] = hashlib.sha256(gcode).hexdigest()
+        submit(job_name, gcode)
+
+    driver.submit = recording_submit  # type: ignore[method-assign]
+    drive(agent, stream, lambda: all(buyer.order(o.order_id).status is OrderStatus.SHIPPED for o in (first, second)))
+    assert printed == {first.order_id: hashlib.sha256(v1).hexdigest(), second.order_id: hashlib.sha256(v2).hexdigest()}
+    assert buyer.design_hash_of(product, 1) == "0x" + hashlib.sha256(v1).hexdigest()
+    assert agent.store.design_hash(first.order_id) == buyer.design_hash_of(product, 1)
 
 
 def test_agent_rejects_and_refunds_if_design_hash_has_no_matching_file(world, printers):
@@ -169,3 +199,16 @@ def test_agent_rejects_order_if_no_printer_has_the_material(world, printers):
     drive(agent, stream, lambda: world["buyer"].order(order.order_id).status is OrderStatus.REFUNDED)
     assert agent.store.order_state(order.order_id) == "rejected"
     assert world["buyer"].order_history(order.order_id)[-1]["args"]["note"] == "no printer at this hub can make it"
+
+
+def test_agent_store_gains_design_hash_column_if_database_predates_it(tmp_path):
+    db = open_database(tmp_path / "old-agent.db")
+    db.execute("CREATE TABLE agent_order (order_id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL, "
+               "quantity INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT, seen_block INTEGER NOT NULL, "
+               "updated_at REAL NOT NULL, placed_tx TEXT NOT NULL)")
+    db.execute("INSERT INTO agent_order VALUES (1, 1, 1, 'accepted', NULL, 5, 0, '0xaa')")
+    store = AgentStore(db)
+    assert store.design_hash(1) is None  # accepted by an older agent: looked up on chain when printed
+    store.add_order(2, 1, 2, 6, "0xbb")
+    store.accept_with_jobs(2, 2, "0x" + "12" * 32)
+    assert store.design_hash(2) == "0x" + "12" * 32 and store.orders_in("accepted") == [(1, 1, 1), (2, 1, 2)]

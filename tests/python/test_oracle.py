@@ -168,6 +168,31 @@ def test_quorum_of_two_delivers_once_if_three_oracles_get_the_webhook(market, ne
         operator.set_quorum(1)
 
 
+def test_order_keeps_its_quorum_and_counts_only_live_oracle_votes_if_roles_change(market):
+    """What the order view reports to oracles: the quorum in force when the order was placed, and the votes
+    of oracles that still hold the role."""
+    operator, buyer = market["operator"], market["buyer"]
+    first, second = market["suite"](ORACLES[1]), market["suite"](ORACLES[2])
+    operator.set_quorum(2)
+    try:
+        order = _shipped(market)
+    finally:
+        operator.set_quorum(1)
+    assert buyer.order(order).quorum == 2  # placed under a quorum of two; governance's 1 now does not apply
+    assert first.confirm_delivery(order).confirmations == 1
+    operator.set_role("oracle", first.me, False)
+    try:
+        assert buyer.order(order).confirmations == 0  # a revoked oracle's vote stops counting
+        voted = second.confirm_delivery(order)
+        assert voted.status is OrderStatus.SHIPPED and voted.confirmations == 1
+    finally:
+        operator.set_role("oracle", first.me, True)
+    # the second vote took the revoked vote's place: the first oracle votes again, and that delivers
+    assert buyer.order(order).confirmations == 1
+    delivered = first.confirm_delivery(order)
+    assert delivered.status is OrderStatus.DELIVERED and delivered.confirmations == 2
+
+
 def test_oracle_sends_one_transaction_if_killed_mid_confirmation(tmp_path, monkeypatch):
     """A 2 s block time leaves the signed confirmation pending; the oracle is SIGKILLed as soon as it has
     stored it, the node forgets it (as if the crash came before it was sent), and the restarted oracle

@@ -12,8 +12,9 @@ from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy, NetworkConfig
 from glocal_chain.chain.transactions import Sender
-from glocal_chain.sdk import GlocalSuite, HubStatus, OrderStatus
-from glocal_chain.sdk.suite import sha256_file
+from glocal_chain.errors import ContractRevert, GlocalError
+from glocal_chain.sdk import GlocalSuite, HubStatus, OrderStatus, OrderTerms
+from glocal_chain.sdk.suite import InputError, sha256_file
 
 THREADS = 8
 ORDERS = 200
@@ -42,15 +43,69 @@ def test_sdk_returns_domain_objects_if_reading(suites):
     assert product.royalty_bps == 500 and product.design_hash.startswith("0x")
     quote = suites["buyer"].quote(suites["product"], suites["hub_id"], 3)
     assert (quote.total, quote.royalty) == (3_150_000, 150_000)
+    assert (quote.design_version, quote.lead_time_hours, quote.token) == (1, 24, suites["token"])
+    assert quote.terms == OrderTerms(suites["product"], suites["hub_id"], 3, 1, suites["token"], 24, 3_150_000)
 
 
 def test_place_order_uses_permit_if_no_allowance(suites, w3):
     buyer = suites["buyer"]
     buyer.mint_test_tokens(buyer.me, 10_000_000)
     nonce = w3.eth.get_transaction_count(buyer.me)
-    order = buyer.place_order(suites["product"], suites["hub_id"], 1, 1_050_000)
+    order = buyer.place_order(suites["product"], suites["hub_id"], 1, 2_000_000)  # bound above the total
     assert order.status is OrderStatus.PAID and order.amount == 1_050_000
+    assert (order.design_version, order.lead_time_hours, order.quorum) == (1, 24, 1)
+    assert order.weight == 1_000_000 * 200 // 10_000 * 10_000 // 1_000_000  # 2 % of 1 gUSD, of a 1 gUSD unit
     assert w3.eth.get_transaction_count(buyer.me) == nonce + 1  # one transaction: no separate approve
+    # the permit was for exactly the total: no allowance is left behind
+    assert buyer.erc20(suites["token"]).functions.allowance(buyer.me, buyer.escrow.address).call() == 0
+
+
+def test_place_order_refused_naming_term_if_offer_changed_after_quote(suites, w3):
+    """A buyer shown a quote binds it: the hub republishing a longer lead time (or the designer a new
+    version) before the order is placed gets the order refused, naming the term, with nothing sent."""
+    buyer, hub, designer = suites["buyer"], suites["hub"], suites["designer"]
+    product, hub_id = suites["product"], suites["hub_id"]
+    buyer.mint_test_tokens(buyer.me, 10_000_000)
+    quote = buyer.quote(product, hub_id, 1)
+    hub.publish_offer(product, hub_id, suites["token"], 1_000_000, 72)
+    nonce = w3.eth.get_transaction_count(buyer.me)
+    try:
+        with pytest.raises(GlocalError, match=r"LeadTimeAboveMaximum\(leadTimeHours=72, maxLeadTimeHours=24\)"):
+            buyer.place_order(product, hub_id, 1, 2_000_000, terms=quote.terms)
+        assert w3.eth.get_transaction_count(buyer.me) == nonce  # nothing sent (no approve, no permit order)
+        # accepting the longer lead time explicitly binds that instead
+        order = buyer.place_order(product, hub_id, 1, 2_000_000, terms=quote.terms, max_lead_time_hours=72)
+        assert order.lead_time_hours == 72
+
+        fresh = buyer.quote(product, hub_id, 1)
+        designer.publish_version(product, "0x" + "5e" * 32, "ipfs://cube-v2")
+        with pytest.raises(ContractRevert) as refused:
+            buyer.place_order(product, hub_id, 1, terms=fresh.terms)
+        assert refused.value.error_name == "DesignVersionChanged"
+        assert refused.value.error_args == {"agreed": 1, "current": 2}
+        assert buyer.place_order(product, hub_id, 1).design_version == 2  # re-quoted: the current version
+    finally:
+        hub.publish_offer(product, hub_id, suites["token"], 1_000_000, 24)
+
+
+def test_place_order_refused_before_approve_if_term_changed_and_token_has_no_permit(suites, w3):
+    """Without a permit the SDK approves, then places: a changed term is refused before the approve."""
+    buyer, hub = suites["buyer"], suites["hub"]
+    product, hub_id = suites["product"], suites["hub_id"]
+    buyer.mint_test_tokens(buyer.me, 10_000_000)
+    quote = buyer.quote(product, hub_id, 1)
+    hub.publish_offer(product, hub_id, suites["token"], 1_000_000, 48)
+    nonce = w3.eth.get_transaction_count(buyer.me)
+    try:
+        buyer._supports_permit = lambda token: False  # as for an ERC-20 without EIP-2612
+        with pytest.raises(ContractRevert, match="LeadTimeAboveMaximum"):
+            buyer.place_order(product, hub_id, 1, 2_000_000, terms=quote.terms)
+        assert w3.eth.get_transaction_count(buyer.me) == nonce
+        with pytest.raises(InputError, match="the terms are for 1 of product"):
+            buyer.place_order(product, hub_id, 2, 2_000_000, terms=quote.terms)
+    finally:
+        del buyer._supports_permit
+        hub.publish_offer(product, hub_id, suites["token"], 1_000_000, 24)
 
 
 def test_place_order_from_eight_threads_keeps_nonces_apart_if_one_wallet(suites, w3):

@@ -12,9 +12,12 @@ router = APIRouter(prefix="/v1/transactions", tags=["transactions"])
 
 @router.post("/place-order", response_model=UnsignedTransactions, response_model_exclude_none=True)
 def place_order(body: PlaceOrderRequest, api: ApiServices = Depends(services)) -> dict[str, object]:
-    """placeOrder (preceded by an approve when the allowance is short), for the buyer to sign in order."""
+    """placeOrder(terms) on the quoted terms (preceded by an approve of the total when the allowance is short),
+    for the buyer to sign in order; `terms` in the answer is what the call binds."""
     return api.transactions.place_order(address(body.buyer, "buyer"), body.product_id, body.hub_id, body.quantity,
-                                        body.max_total)
+                                        body.max_total, body.design_version,
+                                        address(body.token, "token") if body.token is not None else None,
+                                        body.max_lead_time_hours)
 
 
 @router.post("/confirm-receipt", response_model=UnsignedTransactions, response_model_exclude_none=True)
