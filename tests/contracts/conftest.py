@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 
 import brownie
 import pytest
@@ -64,6 +65,16 @@ def contract_coverage():
         _COVERAGE = CoverageCollector()
         _COVERAGE.install()
     yield
+
+
+@contextmanager
+def calls_untraced():
+    """With coverage on, traces only transactions inside (see CoverageCollector.transactions_only)."""
+    if _COVERAGE is None:
+        yield
+    else:
+        with _COVERAGE.transactions_only():
+            yield
 
 
 def pytest_terminal_summary(terminalreporter):

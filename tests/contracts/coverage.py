@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,8 @@ class CoverageCollector:
         self.pcs: dict[str, set[int]] = defaultdict(set)  # contract name -> executed pcs
         self.jumps: dict[str, set[tuple[int, bool]]] = defaultdict(set)  # (jumpi pc, taken)
         self.errors: list[str] = []
+        self._calls_seen: tuple[str, set[tuple[Any, ...]]] = ("", set())  # (block hash, calls traced at it)
+        self.trace_calls = True  # off: only transactions are traced (see `transactions_only`)
 
     # ---------------------------------------------------------------- collection
     def install(self) -> None:
@@ -44,7 +48,8 @@ class CoverageCollector:
             try:
                 if method in ("eth_sendTransaction", "eth_sendRawTransaction") and "result" in response:
                     collector._trace(this, original, "debug_traceTransaction", [response["result"], TRACE_OPTIONS], None)
-                elif method == "eth_call":
+                elif method == "eth_call" and collector.trace_calls and collector._first_at_this_block(
+                        this, original, params):
                     collector._trace(this, original, "debug_traceCall",
                                      [params[0], params[1] if len(params) > 1 else "latest", TRACE_OPTIONS],
                                      params[0].get("to"))
@@ -56,6 +61,31 @@ class CoverageCollector:
         # web3.py caches the middleware-wrapped request function per provider: rebuild it with ours.
         if hasattr(provider, "_request_func_cache"):
             provider._request_func_cache = (None, None)
+
+    @contextmanager
+    def transactions_only(self) -> Iterator[None]:
+        """Traces transactions but not calls for a while: the stateful test reads every view after every
+        random step to check its invariants, reads whose code the unit tests cover, and tracing them all
+        took most of `make test`'s time."""
+        self.trace_calls = False
+        try:
+            yield
+        finally:
+            self.trace_calls = True
+
+    def _first_at_this_block(self, provider: Any, request: Any, params: list[Any]) -> bool:
+        """The same call on the same block runs the same code: trace it once."""
+        # By hash, not number: a reverted snapshot mines other blocks under the same numbers.
+        block = request(provider, "eth_getBlockByNumber", ["latest", False])["result"]["hash"]
+        if block != self._calls_seen[0]:
+            self._calls_seen = (block, set())
+        call = params[0]
+        key = (call.get("to"), call.get("from"), call.get("data") or call.get("input"), call.get("value"),
+               params[1] if len(params) > 1 else "latest")
+        if key in self._calls_seen[1]:
+            return False
+        self._calls_seen[1].add(key)
+        return True
 
     def _trace(self, provider: Any, request: Any, method: str, params: list[Any], to: str | None) -> None:
         if method == "debug_traceTransaction":  # anvil may answer the send before the block is mined

@@ -1,6 +1,7 @@
 """OrderEscrow: placing orders (ERC-20, EIP-2612 permit, native coin) and every way it can fail."""
 
 import brownie
+import pytest
 from brownie import accounts, web3
 from eth_account import Account
 from glocal_chain.chain.permit import sign_permit
@@ -67,35 +68,43 @@ def test_place_order_weighs_full_if_fee_reaches_unit(escrow, products, product_i
     assert escrow.order(tx.return_value)["weight"] == order_weight(price) == 10_000
 
 
-def test_place_order_reverts_if_quantity_zero(escrow, buyer, terms):
-    with reverts("InvalidQuantity"):
-        escrow.placeOrder(terms(0, maxTotal=10**18), {"from": buyer})
+#: A different payment token than the offer's (any address: it only has to differ).
+OTHER_TOKEN = "0x" + "22" * 20
+NATIVE_TOTAL = unit_total(NATIVE_PRICE)
 
 
-def test_place_order_reverts_if_total_above_maximum(escrow, buyer, terms):
-    with reverts("TotalAboveMaximum"):
-        escrow.placeOrder(terms(maxTotal=unit_total() - 1), {"from": buyer})
+def placement_case(case_id: str, error: str, value: int = 0, **terms):
+    """`terms`: the arguments of the `terms` fixture (quantity, native, any OrderTerms field); `value`: the native
+    coin sent with the order."""
+    return pytest.param(terms, value, error, id=case_id)
+
+
+BAD_TERMS_OR_PAYMENT = [
+    placement_case("quantity-zero", "InvalidQuantity", quantity=0, maxTotal=10**18),
+    placement_case("total-above-maximum", "TotalAboveMaximum", maxTotal=unit_total() - 1),
+    placement_case("token-differs-from-terms", "PaymentTokenChanged", token=OTHER_TOKEN),
+    placement_case("design-version-differs-from-terms", "DesignVersionChanged", designVersion=2),
+    placement_case("lead-time-above-terms", "LeadTimeAboveMaximum", maxLeadTimeHours=LEAD_TIME_HOURS - 1),
+    placement_case("value-sent-with-erc20-order", "IncorrectPayment", value=1),
+    placement_case("native-value-zero", "IncorrectPayment", value=0, native=True, maxTotal=NATIVE_TOTAL + 1),
+    placement_case("native-value-short", "IncorrectPayment", value=NATIVE_TOTAL - 1, native=True,
+                   maxTotal=NATIVE_TOTAL + 1),
+    placement_case("native-value-over", "IncorrectPayment", value=NATIVE_TOTAL + 1, native=True,
+                   maxTotal=NATIVE_TOTAL + 1),
+]
+
+
+@pytest.mark.parametrize("overrides, value, error", BAD_TERMS_OR_PAYMENT)
+def test_place_order_reverts_if_terms_or_payment_wrong(escrow, buyer, terms, overrides, value, error):
+    with reverts(error):
+        escrow.placeOrder(terms(**overrides), {"from": buyer, "value": value})
+    assert escrow.orderCount() == 0
 
 
 def test_place_order_reverts_if_token_not_allowed(escrow, token, buyer, gov, terms):
     escrow.setPaymentToken(token, False, 1, {"from": gov})
     with reverts("PaymentTokenNotAllowed"):
         escrow.placeOrder(terms(), {"from": buyer})
-
-
-def test_place_order_reverts_if_token_differs_from_terms(escrow, buyer, stranger, terms):
-    with reverts("PaymentTokenChanged"):
-        escrow.placeOrder(terms(token=stranger.address), {"from": buyer})
-
-
-def test_place_order_reverts_if_design_version_differs_from_terms(escrow, buyer, terms):
-    with reverts("DesignVersionChanged"):
-        escrow.placeOrder(terms(designVersion=2), {"from": buyer})
-
-
-def test_place_order_reverts_if_lead_time_above_terms(escrow, buyer, terms):
-    with reverts("LeadTimeAboveMaximum"):
-        escrow.placeOrder(terms(maxLeadTimeHours=LEAD_TIME_HOURS - 1), {"from": buyer})
 
 
 def test_place_order_succeeds_if_lead_time_below_terms(escrow, buyer, terms):
@@ -108,18 +117,6 @@ def test_place_order_reverts_if_lead_time_above_cap(escrow, products, product_id
     products.publishOffer(product_id, hub_id, token, PRICE, MAX_LEAD_TIME_HOURS + 1, {"from": hub_operator})
     with reverts("LeadTimeAboveCap"):
         escrow.placeOrder(terms(maxLeadTimeHours=2**16 - 1), {"from": buyer})
-
-
-def test_place_order_reverts_if_value_sent_with_erc20_order(escrow, buyer, terms):
-    with reverts("IncorrectPayment"):
-        escrow.placeOrder(terms(), {"from": buyer, "value": 1})
-
-
-def test_place_order_reverts_if_native_value_wrong(escrow, buyer, terms):
-    total = unit_total(NATIVE_PRICE)
-    for value in (0, total - 1, total + 1):
-        with reverts("IncorrectPayment"):
-            escrow.placeOrder(terms(native=True, maxTotal=total + 1), {"from": buyer, "value": value})
 
 
 def test_place_order_reverts_if_paused(escrow, buyer, gov, terms):

@@ -1,5 +1,5 @@
 """Fixtures for the Python package's tests: a real anvil on a free port, the suite deployed through the
-package's own deploy routine, and isolated data and deployments folders per test."""
+package's own deploy routine, isolated data and deployments folders per test, and real OctoPrint servers."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from glocal_chain.chain.networks import GasPolicy, NetworkConfig, local_node
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import DeployConfig
 from glocal_chain.deploy.deployer import DeployResult, deploy_suite
+from glocal_chain.printers.server import OctoPrintServer
+
+from support import octoprint_servers
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +58,17 @@ def deployed(w3: Web3, deployer: Sender, tmp_path_factory: pytest.TempPathFactor
                           community_fund=dev_account(3).address, payment_tokens=["native", "test-token"])
     return deploy_suite(w3, deployer, "test", config, directory=tmp_path_factory.mktemp("deployments"),
                         allow_test_token=True)
+
+
+@pytest.fixture(scope="module")
+def octoprint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OctoPrintServer]:
+    """One real OctoPrint server with its virtual printer, shared by a test module."""
+    with octoprint_servers(tmp_path_factory.mktemp("octoprint"), 1) as (server,):
+        yield server
+
+
+@pytest.fixture(scope="module")
+def printers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[OctoPrintServer]]:
+    """Two real OctoPrint servers with virtual printers, shared by a test module."""
+    with octoprint_servers(tmp_path_factory.mktemp("printers"), 2) as servers:
+        yield servers

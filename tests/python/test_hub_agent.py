@@ -27,13 +27,6 @@ PART = Path(__file__).parent / "data" / "quick-part.gcode"
 UNIT = 1_100_000  # 1 gUSD + 10 % royalty
 
 
-@pytest.fixture(scope="module")
-def printers(tmp_path_factory):
-    base = tmp_path_factory.mktemp("printers")
-    with OctoPrintServer(base / "a") as first, OctoPrintServer(base / "b") as second:
-        yield [first, second]
-
-
 @pytest.fixture
 def world(tmp_path):
     """A market (one product, one approved hub, a funded buyer) plus a product whose design no file matches."""
@@ -60,12 +53,15 @@ def make_agent(world, servers, confirmations: int = 0, **options) -> tuple[HubAg
     return agent, stream
 
 
-def drive(agent: HubAgent, stream: EventStream, done, timeout_s: float = 90) -> None:
+def drive(agent: HubAgent, stream: EventStream, done, timeout_s: float = 90, after_tick=None) -> None:
+    """Polls the stream and ticks the agent until `done()`; `after_tick()` checks each step."""
     deadline = time.monotonic() + timeout_s
     while not done():
         assert time.monotonic() < deadline, agent.store.counts()
         stream.poll()
         agent.tick()
+        if after_tick is not None:
+            after_tick()
         time.sleep(0.1)
 
 
@@ -125,15 +121,14 @@ def test_agent_queues_five_orders_over_two_printers_if_all_busy(world, printers)
     agent, stream = make_agent(world, printers)
     orders = [world["buyer"].place_order(world["good"], world["hub_id"], 1, UNIT).order_id for _ in range(5)]
     used: set[str] = set()
-    deadline = time.monotonic() + 120
-    while not all(world["buyer"].order(o).status is OrderStatus.SHIPPED for o in orders):
-        assert time.monotonic() < deadline, agent.store.counts()
-        stream.poll()
-        agent.tick()
+
+    def at_most_two_jobs_at_once() -> None:
         running = agent.store.jobs_in("submitting", "submitted")
         assert len(running) <= 2  # never more jobs at once than printers
-        used |= {job.printer for job in running}
-        time.sleep(0.1)
+        used.update(job.printer for job in running)
+
+    drive(agent, stream, lambda: all(world["buyer"].order(o).status is OrderStatus.SHIPPED for o in orders), 120,
+          after_tick=at_most_two_jobs_at_once)
     assert used == {"printer-0", "printer-1"}
     assert agent.metrics.jobs_started == 5
 

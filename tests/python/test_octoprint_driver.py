@@ -12,12 +12,6 @@ from glocal_chain.printers.server import OctoPrintServer
 PART = (Path(__file__).parent / "data" / "quick-part.gcode").read_bytes()
 
 
-@pytest.fixture(scope="module")
-def octoprint(tmp_path_factory):
-    with OctoPrintServer(tmp_path_factory.mktemp("octoprint")) as server:
-        yield server
-
-
 def test_submit_prints_job_to_success_if_printer_idle(octoprint):
     driver = OctoPrintDriver("virtual", octoprint.url, octoprint.api_key)
     assert driver.status().state is PrinterState.IDLE
