@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup test test-contracts test-python slither coverage artifacts demo bench clean
+.PHONY: setup test test-contracts test-python slither coverage lint artifacts demo bench clean
 
 setup:
 	@bash tools/setup.sh
@@ -12,8 +12,24 @@ setup:
 artifacts: setup
 	$(PY) -m glocal_chain.toolchain artifacts
 
+# All stages (contract tests with coverage, Python tests, Slither, lint); each target below runs one of them.
 test: setup
 	@bash tools/run-tests.sh
+
+test-contracts: setup
+	@bash tools/run-tests.sh contracts
+
+coverage: setup
+	@bash tools/run-tests.sh coverage
+
+test-python: setup
+	@bash tools/run-tests.sh python
+
+slither: setup
+	@bash tools/run-tests.sh slither
+
+lint: setup
+	@bash tools/run-tests.sh lint
 
 demo: setup
 	$(VENV)/bin/glocal demo

@@ -163,8 +163,9 @@ def backfill() -> dict[str, float]:
         def count(events: list[Any], db: sqlite3.Connection) -> None:
             counted[0] += len(events)
 
-        stream = EventStream.for_deployment(w3, world["deployment"], "backfill", open_database(tmp / "stream.db"), count,
-                                            ("HubRegistry", "ProductRegistry", "OrderEscrow"), initial_batch=1_000)
+        stream = EventStream.for_deployment(w3, world["deployment"], "backfill", open_database(tmp / "stream.db"),
+                                            count, ("HubRegistry", "ProductRegistry", "OrderEscrow"),
+                                            initial_batch=1_000)
         started = time.monotonic()
         stream.poll()
         elapsed = time.monotonic() - started

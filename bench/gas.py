@@ -20,7 +20,9 @@ from typing import Any
 from eth_account import Account
 from web3 import Web3
 
+from bench.gas_breakdown import add_up, breakdown
 from glocal_chain.chain.anvil import EphemeralNode
+from glocal_chain.chain.artifacts import load_artifact
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy, NetworkConfig
@@ -28,9 +30,6 @@ from glocal_chain.chain.permit import sign_permit
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import DEFAULT_RATING_FEE_UNITS, TEST_TOKEN, DeployConfig
 from glocal_chain.deploy.deployer import ROLES, deploy_suite
-from glocal_chain.chain.artifacts import load_artifact
-
-from bench.gas_breakdown import add_up, breakdown
 
 GEOHASH = b"u4pruyd".ljust(12, b"\0")
 DESIGN_HASH = bytes.fromhex("ab" * 32)

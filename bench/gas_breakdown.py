@@ -65,7 +65,7 @@ def breakdown(w3: Web3, tx_hash: Any) -> dict[str, int]:
     gas_limit = int(w3.eth.get_transaction(hash_hex)["gas"])
     parts = dict.fromkeys(CATEGORIES, 0)
     parts["base_and_calldata"] = gas_limit - int(steps[0]["gas"])
-    for step, cost in zip(steps, _own_costs(steps)):
+    for step, cost in zip(steps, _own_costs(steps), strict=True):
         parts[_category(step["op"])] += cost
     parts["refund"] = gas_used - sum(parts.values())
     if parts["refund"] > 0:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
 from glocal_chain.errors import ConfigError
 
@@ -81,15 +82,15 @@ class PostgresConnection:
         return _PLACEHOLDER.sub("%s", sql)
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
-        return self._connection.execute(self._sql(sql), tuple(parameters) or None)  # type: ignore[arg-type]
+        return self._connection.execute(self._sql(sql), tuple(parameters) or None)
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> Any:
         cursor = self._connection.cursor()
-        cursor.executemany(self._sql(sql), [tuple(p) for p in parameters])  # type: ignore[arg-type]
+        cursor.executemany(self._sql(sql), [tuple(p) for p in parameters])
         return cursor
 
     def executescript(self, script: str) -> Any:
-        return self._connection.execute(script)  # type: ignore[arg-type]
+        return self._connection.execute(script)
 
     def close(self) -> None:
         self._connection.close()

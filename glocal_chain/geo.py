@@ -56,7 +56,7 @@ def distance_km(a: str, b: str) -> float:
 def shared_prefix(a: str, b: str) -> int:
     """How many leading characters two geohashes share: the ring of cells they both fall in."""
     count = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         count += 1
@@ -81,7 +81,8 @@ def local_first_key(query: str, hub_geohash: str, distance: float, rating_centi_
 def encode(latitude: float, longitude: float, length: int = 8) -> str:
     """The geohash of a point, `length` characters long."""
     lat, lon = [-90.0, 90.0], [-180.0, 180.0]
-    chars, bits, value, even = [], 0, 0, True
+    chars: list[str] = []
+    bits, value, even = 0, 0, True
     while len(chars) < length:
         half, point = (lon, longitude) if even else (lat, latitude)
         mid = (half[0] + half[1]) / 2

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Callable, Iterator
 
 import uvicorn
 from fastapi import FastAPI
@@ -48,11 +48,10 @@ def worker_thread(target: Callable[[], None], name: str, stop: threading.Event,
 class BackgroundServer:
     def __init__(self, app: FastAPI, port: int, host: str = "127.0.0.1") -> None:
         self.server = _server(app, host, port)
-        self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self.url = f"http://{host}:{port}"
         self._thread = threading.Thread(target=self.server.run, name=f"http-{port}", daemon=True)
 
-    def start(self) -> "BackgroundServer":
+    def start(self) -> BackgroundServer:
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT_S
         while not self.server.started:
@@ -65,7 +64,7 @@ class BackgroundServer:
         self.server.should_exit = True
         self._thread.join(10)
 
-    def __enter__(self) -> "BackgroundServer":
+    def __enter__(self) -> BackgroundServer:
         return self.start()
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,

@@ -1,31 +1,88 @@
 #!/usr/bin/env bash
-# `make test`: the whole suite. Every part runs; the exit code is non-zero if any part failed.
-#  1. contract tests (Brownie on anvil, a free port picked for this run), with contract coverage
-#     (tests/contracts/coverage.py: reports/coverage.json)
-#  2. Python package tests (pytest; real anvils on free ports)
-#  3. Slither, checked against slither-triage.toml
+# The test stages. `bash tools/run-tests.sh` (`make test`) runs all of them: every stage runs, and the exit code is
+# non-zero if any failed. `bash tools/run-tests.sh STAGE [ARGS...]` runs one (the Makefile's per-stage targets):
+#   coverage   contract tests (Brownie on anvil, a free port picked for this run) with line and branch coverage
+#              (tests/contracts/coverage.py: reports/coverage.json); `make coverage`, and what `make test` runs
+#   contracts  the same contract tests without coverage (faster); `make test-contracts`
+#   python     Python package tests (pytest; real anvils on free ports); `make test-python`
+#   slither    Slither, checked against slither-triage.toml; `make slither`
+#   lint       ruff, mypy and the import-linter layers contract (pyproject.toml); `make lint`
+# ARGS go to brownie or pytest; given without a stage, to both (e.g. `bash tools/run-tests.sh -x`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PWD/node_modules/.bin:$PATH"
 failed=()
 
-port=$(.venv/bin/python -c 'from glocal_chain.chain.anvil import free_port; print(free_port())')
-.venv/bin/python -c "
+# contract tests; $1: 1 for coverage (anvil records execution steps, the tests trace them), 0 without
+contract_tests() {
+  local coverage=$1 tracing=False port
+  shift
+  [ "$coverage" = 1 ] && tracing=True
+  port=$(.venv/bin/python -c 'from glocal_chain.chain.anvil import free_port; print(free_port())') || return 1
+  .venv/bin/python -c "
 from glocal_chain.toolchain.brownie_network import configure_development_network
 from glocal_chain.toolchain.settings import load_settings
-configure_development_network(load_settings(), port=$port, steps_tracing=True)" >/dev/null
+configure_development_network(load_settings(), port=$port, steps_tracing=$tracing)" >/dev/null || return 1
+  if [ "$coverage" = 1 ]; then
+    echo "== contract tests (brownie, anvil on 127.0.0.1:$port), with line and branch coverage"
+  else
+    echo "== contract tests (brownie, anvil on 127.0.0.1:$port)"
+  fi
+  GLOCAL_COVERAGE=$coverage brownie test tests/contracts "$@"
+}
 
-echo "== contract tests (brownie, anvil on 127.0.0.1:$port), with line and branch coverage"
-GLOCAL_COVERAGE=1 brownie test tests/contracts "$@" || failed+=("contract tests")
+stage_coverage() { contract_tests 1 "$@"; }
 
-echo "== Python package tests (pytest)"
-python -m pytest -p no:pytest-brownie tests/python "$@" || failed+=("Python tests")
+stage_contracts() { contract_tests 0 "$@"; }
 
-echo "== static analysis (slither)"
-python tools/slither_check.py || failed+=("slither")
+stage_python() {
+  echo "== Python package tests (pytest)"
+  python -m pytest -p no:pytest-brownie tests/python "$@"
+}
+
+stage_slither() {
+  echo "== static analysis (slither)"
+  python tools/slither_check.py
+}
+
+stage_lint() {
+  local status=0
+  echo "== lint (ruff, mypy, import-linter)"
+  ruff check glocal_chain bench scripts tools/slither_check.py brownie_hooks.py || status=1
+  mypy || status=1
+  lint-imports --no-cache || status=1
+  return $status
+}
+
+# run STAGE DESCRIPTION [ARGS...]: a failed stage is noted and the next one still runs
+run() {
+  local stage=$1 description=$2
+  shift 2
+  "stage_$stage" "$@" || failed+=("$description")
+}
+
+stage=${1:-}
+case "$stage" in
+  coverage)  shift; run coverage "contract tests" "$@" ;;
+  contracts) shift; run contracts "contract tests" "$@" ;;
+  python)    shift; run python "Python tests" "$@" ;;
+  slither)   shift; run slither "slither" "$@" ;;
+  lint)      shift; run lint "lint" "$@" ;;
+  *)
+    run coverage "contract tests" "$@"
+    run python "Python tests" "$@"
+    run slither "slither"
+    run lint "lint"
+    stage=all
+    ;;
+esac
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED: ${failed[*]}"
   exit 1
 fi
-echo "all test stages passed"
+if [ "$stage" = all ]; then
+  echo "all test stages passed"
+else
+  echo "stage $stage passed"
+fi

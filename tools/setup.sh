@@ -15,16 +15,29 @@ say() { printf '[setup] %s\n' "$*"; }
 stamp_ok() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
 digest() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
+# make_venv DIR PROGRAM STAMP INPUT CHECK MESSAGE PIP_INSTALL_ARGS...
+# (Re)installs the virtual environment DIR with `pip install PIP_INSTALL_ARGS` when DIR/bin/PROGRAM is missing or
+# INPUT, the file its requirements come from, changed since the stamp STAMP was written. CHECK: `check` runs
+# `pip check` after installing, `no-check` does not.
+make_venv() {
+  local dir=$1 program=$2 stamp=$3 input=$4 check=$5 message=$6 key
+  shift 6
+  key=$(digest "$input")
+  if [ ! -x "$dir/bin/$program" ] || ! stamp_ok "$stamp" "$key"; then
+    say "$message"
+    [ -x "$dir/bin/python" ] || "$PYTHON" -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "$@"
+    if [ "$check" = check ]; then
+      "$dir/bin/pip" check
+    fi
+    echo "$key" > "$STAMPS/$stamp"
+  fi
+}
+
 # 1. Python environment for the package, its tests and Brownie.
-py_key=$(digest pyproject.toml)
-if [ ! -x .venv/bin/python ] || ! stamp_ok venv "$py_key"; then
-  say "Python environment (.venv): installing glocal-chain with eth-brownie, web3, FastAPI ..."
-  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
-  .venv/bin/pip check
-  echo "$py_key" > "$STAMPS/venv"
-fi
+make_venv .venv python venv pyproject.toml check \
+  "Python environment (.venv): installing glocal-chain with eth-brownie, web3, FastAPI ..." -e '.[dev]'
 
 # 2. npm toolchain, exactly as locked.
 npm_key=$(digest package.json package-lock.json)
@@ -41,22 +54,10 @@ fi
 .venv/bin/python -m glocal_chain.toolchain configure-brownie
 
 # 5. Slither in its own environment (its pins do not resolve with eth-brownie's).
-slither_key=$(digest tools/slither-requirements.txt)
-if [ ! -x .venv-slither/bin/slither ] || ! stamp_ok slither "$slither_key"; then
-  say "Slither environment (.venv-slither) ..."
-  [ -x .venv-slither/bin/python ] || "$PYTHON" -m venv .venv-slither
-  .venv-slither/bin/pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv-slither/bin/pip install --quiet --disable-pip-version-check -r tools/slither-requirements.txt
-  echo "$slither_key" > "$STAMPS/slither"
-fi
+make_venv .venv-slither slither slither tools/slither-requirements.txt no-check \
+  "Slither environment (.venv-slither) ..." -r tools/slither-requirements.txt
 # 6. OctoPrint, the real printer controller the hub agent drives, in its own environment (it pins its own
 #    dependencies); its bundled virtual printer stands in for the hardware in tests and the demo.
-octo_key=$(digest tools/octoprint-requirements.txt)
-if [ ! -x .venv-octoprint/bin/octoprint ] || ! stamp_ok octoprint "$octo_key"; then
-  say "OctoPrint environment (.venv-octoprint) ..."
-  [ -x .venv-octoprint/bin/python ] || "$PYTHON" -m venv .venv-octoprint
-  .venv-octoprint/bin/pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv-octoprint/bin/pip install --quiet --disable-pip-version-check -r tools/octoprint-requirements.txt
-  echo "$octo_key" > "$STAMPS/octoprint"
-fi
+make_venv .venv-octoprint octoprint octoprint tools/octoprint-requirements.txt no-check \
+  "OctoPrint environment (.venv-octoprint) ..." -r tools/octoprint-requirements.txt
 say "ready"

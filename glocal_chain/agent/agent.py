@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.store import AgentStore, Job
@@ -245,5 +245,6 @@ class HubAgent:
         def count(_: BaseException) -> None:
             self.metrics.errors += 1
 
-        run_until_stopped(step, stop, poll_interval_s, (ChainError, PrinterUnavailable, ContractRevert, ConnectionError),
-                          "agent", ws_url, on_error=count)
+        run_until_stopped(step, stop, poll_interval_s,
+                          (ChainError, PrinterUnavailable, ContractRevert, ConnectionError), "agent", ws_url,
+                          on_error=count)

@@ -44,10 +44,10 @@ class DesignLibrary:
             del self._index[design_hash]  # changed on disk since indexed
             log.warning("design file %s changed on disk: no longer matches %s", path, design_hash)
         for template in self.url_templates:
-            data = self._download(template.format(sha256=design_hash.removeprefix("0x")))
-            if data is not None and _sha256(data) == design_hash:
-                return data
-            if data is not None:
+            downloaded = self._download(template.format(sha256=design_hash.removeprefix("0x")))
+            if downloaded is not None and _sha256(downloaded) == design_hash:
+                return downloaded
+            if downloaded is not None:
                 log.warning("design from %s does not match %s: refused", template, design_hash)
         return None
 

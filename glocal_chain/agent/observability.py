@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
@@ -33,7 +33,7 @@ class AgentObservability:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:  # http.server's naming
                 if self.path == "/metrics":
                     outer._refresh()
                     body, kind = generate_latest(outer.registry), "text/plain; version=0.0.4"

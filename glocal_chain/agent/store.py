@@ -4,9 +4,10 @@ happens, so a kill -9 at any point and a restart never do it twice and never for
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
+
+from glocal_chain.database import Connection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS agent_order (
@@ -40,7 +41,7 @@ class Job:
 
 
 class AgentStore:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
         db.executescript(SCHEMA)
         columns = {row[1] for row in db.execute("PRAGMA table_info(agent_order)")}
@@ -63,7 +64,7 @@ class AgentStore:
                         (order_id, product_id, quantity, block, time.time(), placed_tx))
 
     def orders_in(self, state: str) -> list[tuple[int, int, int]]:
-        return [tuple(row) for row in self.db.execute(  # type: ignore[misc]
+        return [tuple(row) for row in self.db.execute(
             "SELECT order_id, product_id, quantity FROM agent_order WHERE state = ? ORDER BY order_id", (state,))]
 
     def set_order(self, order_id: int, state: str, reason: str | None = None) -> None:

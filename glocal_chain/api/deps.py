@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from fastapi import Request
 from web3 import Web3
@@ -26,7 +26,8 @@ class ApiServices:
 
 
 def services(request: Request) -> ApiServices:
-    return request.app.state.services  # type: ignore[no-any-return]
+    api: ApiServices = request.app.state.services
+    return api
 
 
 async def read_body(request: Request, limit: int, what: str) -> bytes:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Iterator
 
 from glocal_chain.api.app import create_app
-from glocal_chain.api.designs import DesignStore
 from glocal_chain.api.deps import ApiServices
+from glocal_chain.api.designs import DesignStore
 from glocal_chain.api.metrics import ApiMetrics
 from glocal_chain.api.settings import ApiSettings
 from glocal_chain.api.unsigned import UnsignedTransactions

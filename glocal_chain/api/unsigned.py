@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from web3 import Web3
 from web3.contract.contract import ContractFunction
 
 from glocal_chain.chain.networks import GasPolicy
@@ -27,7 +28,7 @@ class UnsignedTransactions:
                                            for k, v in tx.items()}}
 
     def _nonce(self, sender: str) -> int:
-        return int(self.suite.w3.eth.get_transaction_count(sender, "pending"))  # type: ignore[arg-type]
+        return int(self.suite.w3.eth.get_transaction_count(Web3.to_checksum_address(sender), "pending"))
 
     def place_order(self, buyer: str, product_id: int, hub_id: int, quantity: int, max_total: int | None,
                     design_version: int | None = None, token: str | None = None,

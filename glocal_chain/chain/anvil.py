@@ -183,7 +183,7 @@ class EphemeralNode:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "EphemeralNode":
+    def __enter__(self) -> EphemeralNode:
         self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                          stdin=subprocess.DEVNULL)
         try:

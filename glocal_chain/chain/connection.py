@@ -56,7 +56,8 @@ class FailoverHTTPProvider(HTTPProvider):
 
 def connect(network: NetworkConfig, check_chain_id: bool = True) -> Web3:
     """A Web3 on the network; refuses a node whose chain id differs from the configured one."""
-    w3 = Web3(FailoverHTTPProvider(network.rpc_urls, network.request_timeout_s))
+    provider = FailoverHTTPProvider(network.rpc_urls, network.request_timeout_s)
+    w3 = Web3(provider)
     if network.poa:
         w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
     if check_chain_id:
@@ -64,11 +65,11 @@ def connect(network: NetworkConfig, check_chain_id: bool = True) -> Web3:
             actual = w3.eth.chain_id
         except ChainError:
             raise
-        except Exception as exc:  # noqa: BLE001 - any transport failure becomes one clear message
+        except Exception as exc:  # any transport failure becomes one clear message
             raise ChainError(f"network {network.name!r}: cannot reach {', '.join(network.rpc_urls)} ({exc})") from exc
         if actual != network.chain_id:
             raise ChainError(
                 f"network {network.name!r} expects chain id {network.chain_id}, but the node at "
-                f"{w3.provider.current_url} reports {actual}: refusing to continue"  # type: ignore[attr-defined]
+                f"{provider.current_url} reports {actual}: refusing to continue"
             )
     return w3

@@ -17,4 +17,5 @@ Account.enable_unaudited_hdwallet_features()
 def dev_account(index: int) -> LocalAccount:
     if not 0 <= index < DEV_ACCOUNT_COUNT:
         raise ValueError(f"anvil has development accounts 0 to {DEV_ACCOUNT_COUNT - 1}")
-    return Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    account: LocalAccount = Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+    return account

@@ -6,7 +6,6 @@ import os
 import tomllib
 from enum import Enum
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, field_validator
@@ -61,7 +60,7 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV, ".glocal")).resolve()
 
 
-def local_node() -> "LocalNode":
+def local_node() -> LocalNode:
     from glocal_chain.chain.anvil import LocalNode
 
     return LocalNode(data_dir() / "anvil", chain_id=LOCAL_CHAIN_ID)

@@ -40,9 +40,10 @@ def _show(value: Any) -> str:
 
 
 def _type_string(item: dict[str, Any]) -> str:
-    if item["type"].startswith("tuple"):
-        return "(" + ",".join(_type_string(c) for c in item["components"]) + ")" + item["type"][5:]
-    return str(item["type"])
+    type_ = str(item["type"])
+    if type_.startswith("tuple"):
+        return "(" + ",".join(_type_string(c) for c in item["components"]) + ")" + type_[5:]
+    return type_
 
 
 @cache
@@ -76,7 +77,7 @@ def decode_revert(data: bytes | str | None) -> DecodedRevert | None:
         values = decode(types, raw[4:])
     except DecodingError:
         return DecodedRevert(name, {"data": raw[4:]})
-    args = dict(zip(names, values))
+    args = dict(zip(names, values, strict=True))
     if name == "Panic":
         args["reason"] = PANIC_REASONS.get(int(args["code"]), "unknown panic")
     return DecodedRevert(name, args)

@@ -7,15 +7,15 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress, HexStr
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract.contract import ContractFunction
-from web3.exceptions import (ContractCustomError, ContractLogicError, TimeExhausted, TransactionNotFound,
-                             Web3RPCError)
-from web3.types import TxParams, TxReceipt
+from web3.exceptions import ContractCustomError, ContractLogicError, TimeExhausted, TransactionNotFound, Web3RPCError
+from web3.types import TxParams, TxReceipt, Wei
 
 from glocal_chain.chain.networks import GasPolicy
 from glocal_chain.chain.reverts import decode_revert
@@ -69,9 +69,9 @@ class Sender:
         self._next_nonce: int | None = None
 
     @property
-    def address(self) -> str:
+    def address(self) -> ChecksumAddress:
         if self.account is not None:
-            return str(self.account.address)
+            return self.account.address
         if self.unlocked_address is None:
             raise ChainError("a Sender needs an account or an unlocked address")
         return Web3.to_checksum_address(self.unlocked_address)
@@ -113,7 +113,7 @@ class Sender:
     def broadcast(self, signed: SignedTransaction, action: str) -> None:
         """Sends signed bytes; a node that already has them (or mined them) is not an error."""
         try:
-            self.w3.eth.send_raw_transaction(signed.raw)
+            self.w3.eth.send_raw_transaction(HexStr(signed.raw))
         except Web3RPCError as exc:
             text = str(exc).lower()
             if "already known" in text or "already imported" in text:
@@ -125,7 +125,7 @@ class Sender:
 
     def receipt(self, tx_hash: str) -> TxReceipt | None:
         try:
-            return self.w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
+            return self.w3.eth.get_transaction_receipt(HexStr(tx_hash))
         except TransactionNotFound:
             return None
 
@@ -133,7 +133,7 @@ class Sender:
         contract = self.w3.eth.contract(abi=abi, bytecode=bytecode)
         try:
             tx = contract.constructor(*args).build_transaction({"from": self.address, "nonce": 0,
-                                                                 **self._fees()})  # type: ignore[typeddict-item]
+                                                                 **self._fees()})
         except (ContractCustomError, ContractLogicError) as exc:
             raise revert_from_exception(exc, action) from exc
         return self.send(dict(tx), action)
@@ -158,15 +158,15 @@ class Sender:
 
     def _submit(self, tx: dict[str, Any]) -> HexBytes:
         if self.account is None:
-            return HexBytes(self.w3.eth.send_transaction({**tx, "from": self.address}))  # type: ignore[arg-type]
+            return HexBytes(self.w3.eth.send_transaction(cast(TxParams, {**tx, "from": self.address})))
         signed = self.account.sign_transaction(tx)
         return HexBytes(self.w3.eth.send_raw_transaction(signed.raw_transaction))
 
     def await_receipt(self, tx_hash: HexBytes | str, action: str) -> TxReceipt:
         """The receipt, once mined (reverted or not); a ChainError after `receipt_timeout_s`."""
         try:
-            return self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout_s,  # type: ignore[arg-type]
-                                                            poll_latency=0.05)
+            return self.w3.eth.wait_for_transaction_receipt(HexStr(tx_hash) if isinstance(tx_hash, str) else tx_hash,
+                                                            timeout=self.receipt_timeout_s, poll_latency=0.05)
         except TimeExhausted as exc:
             self.reset_nonce()
             raise ChainError(f"{action}: no receipt for {HexBytes(tx_hash).to_0x_hex()} within "
@@ -186,7 +186,7 @@ class Sender:
         replay = {k: tx[k] for k in ("from", "to", "data", "value") if k in tx}
         replay["from"] = self.address
         try:
-            self.w3.eth.call(replay, receipt["blockNumber"] - 1)  # type: ignore[arg-type]
+            self.w3.eth.call(cast(TxParams, replay), receipt["blockNumber"] - 1)
         except (ContractCustomError, ContractLogicError) as exc:
             return revert_from_exception(exc, action)
         except Web3RPCError as exc:
@@ -198,7 +198,8 @@ class Sender:
         deadline = time.monotonic() + self.receipt_timeout_s
         while self.w3.eth.block_number < target:
             if time.monotonic() > deadline:
-                raise ChainError(f"transaction {receipt['transactionHash'].hex()} not confirmed {self.confirmations} deep in time")
+                raise ChainError(f"transaction {receipt['transactionHash'].hex()} not confirmed "
+                                 f"{self.confirmations} deep in time")
             time.sleep(0.2)
 
 
@@ -206,12 +207,12 @@ def build_call(w3: Web3, call: ContractFunction, sender: str, action: str, polic
                nonce: int = 0, gas: int | None = None) -> dict[str, Any]:
     """The transaction for a contract call from `sender`, fees per `policy`, gas estimated with headroom
     unless given; a revert the estimate predicts raises as a ContractRevert naming the error."""
-    params: TxParams = {"from": sender, "value": value}  # type: ignore[typeddict-item]
+    params: TxParams = {"from": sender, "value": Wei(value)}
     try:
         if gas is None:
             gas = call.estimate_gas(params) * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN
-        return dict(call.build_transaction({**params, "gas": gas, "nonce": nonce,  # type: ignore[typeddict-item]
-                                            **fee_fields(w3, policy)}))
+        return dict(call.build_transaction(cast(TxParams, {**params, "gas": gas, "nonce": nonce,
+                                                            **fee_fields(w3, policy)})))
     except (ContractCustomError, ContractLogicError) as exc:
         raise revert_from_exception(exc, action) from exc
 

@@ -67,7 +67,7 @@ def set_quorum(quorum: int, network: str = NETWORK, wallet: str = WALLET, json_o
 
 @app.command("allow-token")
 def allow_token(token: str, allowed: bool = typer.Option(True, "--allowed/--disallowed"),
-                rating_fee_unit: str = typer.Option(
+                rating_fee_unit: str | None = typer.Option(
                     None, "--rating-fee-unit",
                     help="The community fee, in token units (e.g. 1 or 0.01), that gives an order full reputation "
                          "weight. Required for a token not listed yet; default: the listed token's current unit."),

@@ -21,8 +21,8 @@ from glocal_chain.wallet.keystore import unlock
 
 def deploy(
     network: str = NETWORK,
-    config: Path = typer.Option(None, "--config", help="Deploy config (default: config/deploy/<network>.toml)."),
-    wallet: str = typer.Option(None, "--wallet", help="Wallet that deploys (local: anvil account 0)."),
+    config: Path | None = typer.Option(None, "--config", help="Deploy config (default: config/deploy/<network>.toml)."),
+    wallet: str | None = typer.Option(None, "--wallet", help="Wallet that deploys (local: anvil account 0)."),
     fresh: bool = typer.Option(False, "--fresh", help="Deploy anew even if a deployment is recorded."),
     json_output: bool = typer.Option(False, "--json", help="JSON output."),
 ) -> None:

@@ -35,7 +35,8 @@ def register(geohash: str = typer.Option(..., "--geohash"), capabilities: int = 
 @app.command()
 def offer(hub_id: int, product_id: int = typer.Option(..., "--product"),
           price: str = typer.Option(..., "--price", help="Price per unit in token units, e.g. 12.50."),
-          token: str = typer.Option("gUSD", "--token", help="Token symbol from the deployment, 'native', or an address."),
+          token: str = typer.Option("gUSD", "--token",
+                                    help="Token symbol from the deployment, 'native', or an address."),
           lead_time_hours: int = typer.Option(48, "--lead-time-hours"),
           network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
     """Publish (or replace) the hub's offer for a product."""

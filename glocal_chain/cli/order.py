@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import typer
 
@@ -163,7 +163,7 @@ def show(order_id: int, network: str = NETWORK, json_output: bool = JSON) -> Non
 
 
 @app.command("list")
-def list_(buyer: str = typer.Option(None, "--buyer"), hub_id: int = typer.Option(None, "--hub"),
+def list_(buyer: str | None = typer.Option(None, "--buyer"), hub_id: int | None = typer.Option(None, "--hub"),
           network: str = NETWORK, json_output: bool = JSON) -> None:
     """List orders by buyer or by hub."""
     if buyer is None and hub_id is None:

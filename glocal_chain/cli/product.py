@@ -17,11 +17,13 @@ app = typer.Typer(help="Designers: register products, publish versions, retire."
 def _line(product: Product) -> str:
     state = "active" if product.active else "retired"
     return (f"product {product.product_id} v{product.version} ({state}) by {product.designer}\n"
-            f"  design sha256 {product.design_hash}\n  royalty {product.royalty_bps / 100:.2f} %  {product.metadata_uri}")
+            f"  design sha256 {product.design_hash}\n"
+            f"  royalty {product.royalty_bps / 100:.2f} %  {product.metadata_uri}")
 
 
 @app.command()
-def register(design_file: Path = typer.Argument(..., help="The manufacturing file (G-code, 3MF); its sha256 goes on chain."),
+def register(design_file: Path = typer.Argument(...,
+                                                help="The manufacturing file (G-code, 3MF); its sha256 goes on chain."),
              metadata_uri: str = typer.Option(..., "--metadata-uri"),
              royalty_bps: int = typer.Option(0, "--royalty-bps", help="Royalty in basis points of the hub's price."),
              network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:

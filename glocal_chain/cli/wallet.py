@@ -24,9 +24,9 @@ def new(name: str, json_output: bool = JSON) -> None:
 
 
 @app.command("import")
-def import_(name: str, key_file: str = typer.Option(None, "--key-file", help="File holding the private key "
+def import_(name: str, key_file: str | None = typer.Option(None, "--key-file", help="File holding the private key "
                                                      "(default: read it from standard input)."),
-            anvil_account: int = typer.Option(None, "--anvil-account",
+            anvil_account: int | None = typer.Option(None, "--anvil-account",
                                               help="Import anvil's public development key N (local chains only)."),
             json_output: bool = JSON) -> None:
     """Import a private key from a file or standard input (never from an argument)."""
@@ -67,7 +67,8 @@ def balance(name: str, network: str = NETWORK, json_output: bool = JSON) -> None
     for symbol, token in suite.deployment.payment_tokens.items():
         token = suite.token(symbol)
         label, decimals = suite.token_info(token)
-        rows.append({"token": label, "address": token, "balance": format_units(suite.balance(info.address, token), decimals),
+        rows.append({"token": label, "address": token,
+                     "balance": format_units(suite.balance(info.address, token), decimals),
                      "owed_by_escrow": format_units(suite.owed(info.address, token), decimals)})
     if not any(row["address"] == NATIVE_COIN for row in rows):
         rows.insert(0, {"token": "native", "address": NATIVE_COIN,

@@ -10,9 +10,10 @@ import json
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 
@@ -28,9 +29,9 @@ from glocal_chain.chain.networks import LOCAL_CHAIN_ID, GasPolicy, NetworkConfig
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import load_deploy_config
 from glocal_chain.deploy.deployer import deploy_suite
+from glocal_chain.errors import GlocalError
 from glocal_chain.events.store import open_database
 from glocal_chain.events.stream import EventStream, wait_for
-from glocal_chain.errors import GlocalError
 from glocal_chain.oracle import signing
 from glocal_chain.oracle.config import OracleConfig, WebhookSender
 from glocal_chain.oracle.runner import OracleRunner
@@ -181,14 +182,14 @@ class HubAgentThread:
     def __init__(self, hub: GlocalSuite, hub_id: int, driver: OctoPrintDriver, workdir: Path, design_url: str) -> None:
         self.db = open_database(workdir / "agent.db")
         self.agent = HubAgent(hub, hub_id, AgentStore(self.db), DesignLibrary([], [design_url]), [Printer(driver, 1)])
-        self.stream = EventStream.for_deployment(hub.w3, hub.deployment, "demo-agent", self.db, self.agent.handle_events,
-                                                 on_reorg=self.agent.on_reorg)
+        self.stream = EventStream.for_deployment(hub.w3, hub.deployment, "demo-agent", self.db,
+                                                 self.agent.handle_events, on_reorg=self.agent.on_reorg)
         self.driver = driver
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.agent.run, args=(self.stream, self.stop, 0.2), name="hub-agent",
                                        daemon=True)
 
-    def __enter__(self) -> "HubAgentThread":
+    def __enter__(self) -> HubAgentThread:
         self.thread.start()
         return self
 

@@ -70,6 +70,8 @@ class _Deployer:
         artifact = load_artifact(name)
         receipt = self.sender.deploy(artifact.abi, artifact.bytecode, args, f"deploy {name}")
         address = receipt["contractAddress"]
+        if address is None:
+            raise DeploymentError(f"deploy {name}: the receipt names no contract address")
         code = self.w3.eth.get_code(address)
         self.records[name] = DeployedContract(
             address=address,

@@ -4,10 +4,12 @@ machinery is many times slower."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, cast
 
 from eth_abi import decode
+from eth_typing import ABIEvent
 from eth_utils import event_abi_to_log_topic, to_checksum_address
 from hexbytes import HexBytes
 
@@ -23,13 +25,13 @@ class _EventSpec:
 
 
 class LogDecoder:
-    def __init__(self, abis: Iterable[list[dict[str, Any]]]) -> None:
+    def __init__(self, abis: Iterable[Sequence[Mapping[str, Any]]]) -> None:
         self._specs: dict[bytes, _EventSpec] = {}
         for abi in abis:
             for item in abi:
                 if item.get("type") != "event" or item.get("anonymous"):
                     continue
-                topic = bytes(event_abi_to_log_topic(item))
+                topic = bytes(event_abi_to_log_topic(cast(ABIEvent, item)))  # an event's ABI, checked above
                 inputs = item["inputs"]
                 self._specs[topic] = _EventSpec(
                     item["name"],
@@ -48,15 +50,15 @@ class LogDecoder:
             return None
         spec = self._specs[topics[0]]
         args: dict[str, Any] = {}
-        for (name, type_), topic in zip(spec.indexed, topics[1:]):
+        for (name, type_), topic in zip(spec.indexed, topics[1:], strict=False):
             args[name] = _static_word(type_, topic) if _is_static(type_) else "0x" + topic.hex()
         if spec.data_types:
             data = bytes(HexBytes(log["data"]))
             if all(_is_static(t) for t in spec.data_types) and len(data) == 32 * len(spec.data_types):
                 args.update((name, _static_word(type_, data[32 * i:32 * i + 32]))
-                            for i, (name, type_) in enumerate(zip(spec.data_names, spec.data_types)))
+                            for i, (name, type_) in enumerate(zip(spec.data_names, spec.data_types, strict=True)))
             else:
-                args.update(zip(spec.data_names, decode(list(spec.data_types), data)))
+                args.update(zip(spec.data_names, decode(list(spec.data_types), data), strict=True))
         return spec.name, args
 
 

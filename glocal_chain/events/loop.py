@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from glocal_chain.events.heads import HeadSubscription
 
 log = logging.getLogger(__name__)
 
 
-def run_until_stopped(step: Callable[[], None], stop: threading.Event, poll_interval_s: float,
+def run_until_stopped(step: Callable[[], object], stop: threading.Event, poll_interval_s: float,
                       recoverable: tuple[type[BaseException], ...], name: str, ws_url: str | None = None,
                       max_backoff_s: float = 30.0, on_error: Callable[[BaseException], None] | None = None,
                       wake: threading.Event | None = None) -> None:

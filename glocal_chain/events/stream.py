@@ -16,15 +16,17 @@
 from __future__ import annotations
 
 import logging
-from hashlib import blake2b
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from hashlib import blake2b
+from typing import Any
 
 import requests
 from web3 import Web3
 from web3.exceptions import Web3RPCError
+from web3.types import RPCEndpoint
 
 from glocal_chain.chain.artifacts import suite_abis
 from glocal_chain.database import Connection
@@ -106,7 +108,7 @@ class EventStream:
 
     @classmethod
     def for_deployment(cls, w3: Web3, deployment: Deployment, name: str, db: Connection, handler: Handler,
-                       contracts: Sequence[str] = ("OrderEscrow",), **options: Any) -> "EventStream":
+                       contracts: Sequence[str] = ("OrderEscrow",), **options: Any) -> EventStream:
         """A stream over some of a deployment's contracts (by name), from its deploy block, decoding
         every suite event."""
         return cls(w3, name, [deployment.address(contract) for contract in contracts], LogDecoder(suite_abis()), db,
@@ -137,8 +139,8 @@ class EventStream:
 
     def _get_logs(self, first: int, last: int) -> list[dict[str, Any]]:
         """Raw `eth_getLogs` (hex strings): web3's per-field result formatting costs more than decoding."""
-        response = self.w3.provider.make_request(  # type: ignore[arg-type]
-            "eth_getLogs", [{"fromBlock": hex(first), "toBlock": hex(last), "address": self.addresses}])
+        response = self.w3.provider.make_request(
+            RPCEndpoint("eth_getLogs"), [{"fromBlock": hex(first), "toBlock": hex(last), "address": self.addresses}])
         if "error" in response:
             raise Web3RPCError(str(response["error"]))
         return list(response["result"])

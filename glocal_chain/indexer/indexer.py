@@ -9,9 +9,9 @@ from web3 import Web3
 
 from glocal_chain.database import Connection
 from glocal_chain.deploy.deployments import Deployment
+from glocal_chain.events.loop import run_until_stopped
 from glocal_chain.events.store import SCHEMA as STREAM_SCHEMA
 from glocal_chain.events.store import StreamStore
-from glocal_chain.events.loop import run_until_stopped
 from glocal_chain.events.stream import RECOVERABLE_ERRORS, EventStream
 from glocal_chain.indexer.projection import MarketProjection, ReputationScoring
 from glocal_chain.indexer.schema import SCHEMA, SCHEMA_VERSION, STREAM_NAME, TABLES, VERSION_SCHEMA

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from glocal_chain import geo
 from glocal_chain.database import Connection
@@ -39,14 +40,14 @@ MAKERS_QUERY = (f"SELECT {', '.join('h.' + field for field in HUB_FIELDS)}, h.la
 
 
 def _hub(row: Any) -> dict[str, Any]:
-    hub = dict(zip(HUB_FIELDS[:PROFILE_LENGTH], row))
+    hub = dict(zip(HUB_FIELDS[:PROFILE_LENGTH], row, strict=False))
     hub["status"] = HubStatus(hub["status"]).name.lower()
-    hub["reputation"] = dict(zip(HUB_FIELDS[PROFILE_LENGTH:], row[PROFILE_LENGTH:len(HUB_FIELDS)]))
+    hub["reputation"] = dict(zip(HUB_FIELDS[PROFILE_LENGTH:], row[PROFILE_LENGTH:len(HUB_FIELDS)], strict=False))
     return hub
 
 
 def _order(row: Any) -> dict[str, Any]:
-    order = dict(zip(ORDER_FIELDS, row))
+    order = dict(zip(ORDER_FIELDS, row, strict=False))
     order["design_hash"] = row[len(ORDER_FIELDS)]
     order["status"] = OrderStatus(order["status"]).name.lower()
     order["amount"], order["royalty"] = int(order["amount"]), int(order["royalty"])
@@ -56,7 +57,7 @@ def _order(row: Any) -> dict[str, Any]:
 
 
 def _product(row: Any) -> dict[str, Any]:
-    product = dict(zip(PRODUCT_FIELDS, row))
+    product = dict(zip(PRODUCT_FIELDS, row, strict=False))
     product["active"] = bool(product["active"])
     return product
 
@@ -151,7 +152,8 @@ class MarketReadModel:
                 "widened": radius > radius_km, "hubs": hubs}
 
     def product_exists(self, product_id: int) -> bool:
-        return self.db.execute("SELECT 1 FROM market_product WHERE product_id = ?", (product_id,)).fetchone() is not None
+        row = self.db.execute("SELECT 1 FROM market_product WHERE product_id = ?", (product_id,)).fetchone()
+        return row is not None
 
     def _makers(self, product_id: int) -> list[Any]:
         """Approved hubs offering the product with their offer; cached until the index moves on a block."""
@@ -160,7 +162,7 @@ class MarketReadModel:
             cached = self._makers_cache.get(product_id)
         if cached is not None and cached[0] == block:
             return cached[1]
-        rows = self.db.execute(MAKERS_QUERY, (product_id, int(HubStatus.APPROVED))).fetchall()
+        rows: list[Any] = self.db.execute(MAKERS_QUERY, (product_id, int(HubStatus.APPROVED))).fetchall()
         with self._lock:
             if len(self._makers_cache) >= MAKERS_CACHE_PRODUCTS:
                 self._makers_cache.pop(next(iter(self._makers_cache)))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Iterator
 
 from glocal_chain import database
 from glocal_chain.chain.networks import NetworkConfig, load_network

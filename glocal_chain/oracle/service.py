@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -148,13 +149,12 @@ class DeliveryOracle:
     # ------------------------------------------------------------------ events (inside the stream's transaction)
     def handle_events(self, events: list[ChainEvent], db: Connection) -> None:
         for event in events:
-            order_id = event.args.get("orderId")
             if event.name == "OrderShipped":
-                self.store.record_shipment(order_id, "0x" + bytes(event.args["trackingRef"]).hex())
+                self.store.record_shipment(event.args["orderId"], "0x" + bytes(event.args["trackingRef"]).hex())
             elif event.name == "DeliveryConfirmed" and event.args["oracle"] == self.me:
-                self.store.set_confirmation(order_id, "confirmed", f"confirmed in {event.tx_hash}")
+                self.store.set_confirmation(event.args["orderId"], "confirmed", f"confirmed in {event.tx_hash}")
             elif event.name in ENDINGS:
-                self.store.record_outcome(order_id, ENDINGS[event.name])
+                self.store.record_outcome(event.args["orderId"], ENDINGS[event.name])
 
     # ------------------------------------------------------------------ worker
     def confirm_open(self) -> None:

@@ -60,7 +60,7 @@ class OctoPrintServer:
         data[USER]["apikey"] = self.api_key
         users.write_text(yaml.safe_dump(data))
 
-    def __enter__(self) -> "OctoPrintServer":
+    def __enter__(self) -> OctoPrintServer:
         self.start()
         return self
 

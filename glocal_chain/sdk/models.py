@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 NATIVE_COIN = "0x0000000000000000000000000000000000000000"
 #: IHubRegistry's FULL_REPUTATION_WEIGHT: the weight of an order whose community fee reaches its token's
@@ -56,8 +59,8 @@ def _plain(value: Any) -> Any:
 
 
 class Model:
-    def to_dict(self) -> dict[str, Any]:
-        return {k: _plain(v) for k, v in asdict(self).items()}  # type: ignore[call-overload]
+    def to_dict(self: DataclassInstance) -> dict[str, Any]:
+        return {k: _plain(v) for k, v in asdict(self).items()}
 
 
 @dataclass(frozen=True)
@@ -134,10 +137,10 @@ class OrderTerms(Model):
                 self.max_lead_time_hours, self.max_total)
 
     @classmethod
-    def from_tuple(cls, raw: Any) -> "OrderTerms":
+    def from_tuple(cls, raw: Any) -> OrderTerms:
         return cls(*raw)
 
-    def but(self, **changes: Any) -> "OrderTerms":
+    def but(self, **changes: Any) -> OrderTerms:
         """A copy with some terms changed (e.g. `max_total`)."""
         return replace(self, **changes)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eth_typing import ChecksumAddress
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import BadFunctionCallOutput, ContractCustomError, ContractLogicError
@@ -27,8 +28,18 @@ from glocal_chain.deploy.deployer import ROLES, verify_deployment
 from glocal_chain.deploy.deployments import Deployment, require_deployment
 from glocal_chain.errors import GlocalError
 from glocal_chain.events.decode import LogDecoder
-from glocal_chain.sdk.models import (NATIVE_COIN, Hub, HubStatus, Offer, Order, OrderStatus, OrderTerms, Product,
-                                     Quote, Reputation)
+from glocal_chain.sdk.models import (
+    NATIVE_COIN,
+    Hub,
+    HubStatus,
+    Offer,
+    Order,
+    OrderStatus,
+    OrderTerms,
+    Product,
+    Quote,
+    Reputation,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +56,7 @@ class InputError(GlocalError):
     """An argument is malformed (address, hash, amount) or cannot work (balance, allowance)."""
 
 
-def require_address(value: str, what: str = "address") -> str:
+def require_address(value: str, what: str = "address") -> ChecksumAddress:
     if not Web3.is_address(value):
         raise InputError(f"invalid {what} {value!r}: expected 0x followed by 40 hex digits")
     return Web3.to_checksum_address(value)
@@ -89,7 +100,7 @@ class GlocalSuite:
         self.escrow = self._contract("OrderEscrow")
 
     @classmethod
-    def open(cls, network: NetworkConfig, account: Any | None = None, verify: bool = True) -> "GlocalSuite":
+    def open(cls, network: NetworkConfig, account: Any | None = None, verify: bool = True) -> GlocalSuite:
         """Connects to `network`, loads deployments/<network>.json and checks it against the chain."""
         w3 = connect(network)
         deployment = require_deployment(network.name)
@@ -211,7 +222,8 @@ class GlocalSuite:
                    self.hubs.functions.hubMetadataURI(hub_id).call(), self.reputation(hub_id))
 
     def reputation(self, hub_id: int) -> Reputation:
-        counters = call_view(self.hubs.functions.reputation(hub_id), f"read reputation of hub {hub_id}")
+        counters: tuple[int, int, int, int, int, int, int] = call_view(self.hubs.functions.reputation(hub_id),
+                                                                       f"read reputation of hub {hub_id}")
         raters, weight, weighted_stars = self.hubs.functions.ratings(hub_id).call()
         rating, reliability = self.hubs.functions.score(hub_id).call()
         return Reputation(*counters, raters, weight, weighted_stars, rating, reliability)
@@ -320,10 +332,10 @@ class GlocalSuite:
                 raise revert from exc
 
     def _escrow_errors(self) -> set[str]:
-        return {item["name"] for item in self.escrow.abi if item.get("type") == "error"}
+        return {item["name"] for item in self.escrow.abi if item["type"] == "error"}
 
     def _supports_permit(self, token: str) -> bool:
-        contract = self.w3.eth.contract(address=token, abi=load_artifact("TestToken").abi)
+        contract = self._contract("ERC20", token)
         try:
             contract.functions.eip712Domain().call()  # EIP-5267: the domain sign_permit signs over
             contract.functions.nonces(self.me).call()
@@ -355,7 +367,7 @@ class GlocalSuite:
         """Every escrow event of an order, oldest first: name, block, transaction and arguments."""
         topic = "0x" + order_id.to_bytes(32, "big").hex()
         logs = self.w3.eth.get_logs({"address": self.escrow.address, "fromBlock": self.deployment.deploy_block,
-                                     "toBlock": "latest", "topics": [None, topic]})  # type: ignore[typeddict-item]
+                                     "toBlock": "latest", "topics": [None, topic]})
         decoder = LogDecoder([self.escrow.abi])
         history = []
         for entry in logs:
@@ -499,7 +511,8 @@ def parse_units(text: str, decimals: int) -> int:
         whole, _, frac = text.strip().partition(".")
         if len(frac) > decimals or not (whole or frac) or not (whole + frac).isdigit():
             raise ValueError
-        return int(whole or "0") * 10**decimals + int(frac.ljust(decimals, "0") or "0")
+        scale: int = 10**decimals
+        return int(whole or "0") * scale + int(frac.ljust(decimals, "0") or "0")
     except ValueError as exc:
         raise InputError(f"invalid amount {text!r} (at most {decimals} decimals)") from exc
 

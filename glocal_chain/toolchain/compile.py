@@ -67,12 +67,15 @@ def compile_suite(settings: CompilerSettings, root: Path | None = None) -> Compi
 
 
 def _formatted_errors(output: dict[str, Any] | str | None) -> str:
+    parsed: dict[str, Any] | None
     if isinstance(output, str):
         try:
-            output = json.loads(output)
+            parsed = json.loads(output)
         except ValueError:
             return ""
-    errors = [e for e in (output or {}).get("errors", []) if e.get("severity") == "error"]
+    else:
+        parsed = output
+    errors = [e for e in (parsed or {}).get("errors", []) if e.get("severity") == "error"]
     return "\n".join(e["formattedMessage"] for e in errors)
 
 

@@ -27,7 +27,7 @@ class CompilerSettings:
     optimizer_runs: int
     remappings: tuple[str, ...]
 
-    def with_evm_version(self, evm_version: str | None) -> "CompilerSettings":
+    def with_evm_version(self, evm_version: str | None) -> CompilerSettings:
         """The same settings for another EVM target; refuses targets older than the suite needs."""
         if evm_version is None or evm_version == self.evm_version:
             return self

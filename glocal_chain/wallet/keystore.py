@@ -111,4 +111,5 @@ def unlock(name: str, password: str | None = None) -> LocalAccount:
         key = Account.decrypt(json.loads(wallet.path.read_text()), password)
     except ValueError as exc:
         raise WalletError(f"wrong password for wallet {name!r}") from exc
-    return Account.from_key(key)
+    account: LocalAccount = Account.from_key(key)
+    return account

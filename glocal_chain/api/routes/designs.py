@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from glocal_chain.api.designs import DesignHashMismatch
 from glocal_chain.api.deps import ApiServices, read_body, services
+from glocal_chain.api.designs import DesignHashMismatch
 from glocal_chain.api.errors import invalid, not_found
 from glocal_chain.api.schemas import StoredDesign
 
