@@ -94,3 +94,11 @@ class PostgresConnection:
 
     def close(self) -> None:
         self._connection.close()
+
+
+def table_exists(db: Connection, name: str) -> bool:
+    if is_sqlite(db):
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    else:
+        query = "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+    return db.execute(query, (name,)).fetchone() is not None

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from glocal_chain import __version__
 from glocal_chain.api.deps import ApiServices
-from glocal_chain.api.errors import install_error_handlers
 from glocal_chain.api.routes import designs, health, hubs, orders, products, transactions
+from glocal_chain.web import STANDARD_STATUSES, StatusMap, service_app
+
+#: The API's HTTP status for each error its services raise (the standard ones: 422, 404, 409 for a revert,
+#: 413, 503 for an unreachable chain, 400 for any other GlocalError).
+HTTP_STATUSES: StatusMap = STANDARD_STATUSES
 
 
 def create_app(services: ApiServices) -> FastAPI:
-    app = FastAPI(title="glocal-chain API", version=__version__,
-                  description="Products, hubs (local-first search), orders with their history, design files "
-                              "and unsigned transactions of a glocal-chain network.")
+    app = service_app("glocal-chain API", "Products, hubs (local-first search), orders with their history, design "
+                      "files and unsigned transactions of a glocal-chain network.", services.metrics, HTTP_STATUSES)
     app.state.services = services
-    install_error_handlers(app)
-    services.metrics.install(app)
     for module in (products, hubs, orders, designs, transactions, health):
         app.include_router(module.router)
     return app

@@ -9,10 +9,10 @@ from fastapi import Request
 from web3 import Web3
 
 from glocal_chain.api.designs import DesignStore
-from glocal_chain.api.errors import ApiError, invalid
-from glocal_chain.api.metrics import ApiMetrics
 from glocal_chain.api.unsigned import UnsignedTransactions
+from glocal_chain.errors import InvalidInput
 from glocal_chain.indexer.read_model import MarketReadModel
+from glocal_chain.web.metrics import ServiceMetrics
 
 
 @dataclass
@@ -20,9 +20,10 @@ class ApiServices:
     market: MarketReadModel
     designs: DesignStore
     transactions: UnsignedTransactions
-    metrics: ApiMetrics
+    metrics: ServiceMetrics
     chain_head: Callable[[], int]
     max_design_bytes: int
+    indexer_role: Callable[[], str]  # "writer", "standby" (another process writes) or "off" (a reader only)
 
 
 def services(request: Request) -> ApiServices:
@@ -30,20 +31,7 @@ def services(request: Request) -> ApiServices:
     return api
 
 
-async def read_body(request: Request, limit: int, what: str) -> bytes:
-    """The request body, refused with a 413 as soon as its declared or received length passes `limit`."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, "too_large", f"the {what} is {declared} bytes; the limit is {limit}", "body")
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise ApiError(413, "too_large", f"the {what} is over the limit of {limit} bytes", "body")
-    return bytes(body)
-
-
 def address(value: str, field: str) -> str:
     if not Web3.is_address(value):
-        raise invalid(field, f"{field} {value!r} is not an address (0x followed by 40 hex digits)")
+        raise InvalidInput(f"{field} {value!r} is not an address (0x followed by 40 hex digits)", field)
     return Web3.to_checksum_address(value)

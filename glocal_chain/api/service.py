@@ -1,4 +1,5 @@
-"""`glocal api run`: the indexer in a thread and the API under uvicorn, until SIGINT or SIGTERM."""
+"""`glocal api run`: the API under uvicorn until SIGINT or SIGTERM, with the indexer in a thread (the
+default) or as a stateless reader of a read model a separate `glocal indexer run` keeps (`indexer = false`)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from functools import partial
 from glocal_chain.api.app import create_app
 from glocal_chain.api.deps import ApiServices
 from glocal_chain.api.designs import DesignStore
-from glocal_chain.api.metrics import ApiMetrics
 from glocal_chain.api.settings import ApiSettings
 from glocal_chain.api.unsigned import UnsignedTransactions
 from glocal_chain.chain.networks import NetworkConfig, load_network
 from glocal_chain.database import open_database
-from glocal_chain.http_server import BackgroundServer, serve, worker_thread
-from glocal_chain.indexer.indexer import MarketIndexer, reputation_scoring
+from glocal_chain.indexer.indexer import MarketIndexer, reputation_scoring, wait_for_read_model
 from glocal_chain.indexer.read_model import MarketReadModel
 from glocal_chain.sdk.suite import GlocalSuite
+from glocal_chain.web import BackgroundServer, ServiceMetrics, serve, worker_thread
+
+READ_MODEL_WAIT_S = 120.0  # how long a reader waits at start for the indexer to create the read model
 
 
 class ApiService:
@@ -28,31 +30,51 @@ class ApiService:
         self.settings = settings
         self.ws_url = network.ws_url
         self.suite = suite or GlocalSuite.open(network)
-        self.indexer = MarketIndexer(self.suite.w3, self.suite.deployment, open_database(settings.database()),
-                                     reputation_scoring(self.suite), network.confirmations_or(settings.confirmations))
+        self.indexer: MarketIndexer | None = None
+        if settings.indexer:
+            self.indexer = MarketIndexer(self.suite.w3, self.suite.deployment, open_database(settings.database()),
+                                         reputation_scoring(self.suite),
+                                         network.confirmations_or(settings.confirmations))
         self.market = MarketReadModel(partial(open_database, settings.database()))
-        self.metrics = ApiMetrics()
+        self.metrics = ServiceMetrics("api")
+        self._indexed_block = self.metrics.gauge("indexed_block", "Last block in the read model")
+        self._chain_head_seen = self.metrics.gauge("chain_head", "Chain head seen by the indexer")
+        self.metrics.on_scrape(self._refresh_metrics)
         self.services = ApiServices(self.market, DesignStore(settings.designs()),
                                     UnsignedTransactions(self.suite, network.gas_policy), self.metrics,
-                                    self._chain_head, settings.max_design_bytes)
+                                    self._chain_head, settings.max_design_bytes, self._indexer_role)
         self.app = create_app(self.services)
         self.stop = threading.Event()
 
     def _chain_head(self) -> int:
         head = int(self.suite.w3.eth.block_number)
-        self.metrics.chain_head.set(head)
+        self._chain_head_seen.set(head)
         return head
 
+    def _refresh_metrics(self) -> None:
+        indexed = self.market.indexed_block()
+        if indexed is not None:
+            self._indexed_block.set(indexed)
+
+    def _indexer_role(self) -> str:
+        return self.indexer.role if self.indexer is not None else "off"
+
     def catch_up(self) -> int:
-        """Indexes everything confirmed so far (before serving, so the first answers are current)."""
+        """Indexes everything confirmed so far (before serving, so the first answers are current); a reader
+        waits for the indexer to have created the read model instead."""
+        if self.indexer is None:
+            wait_for_read_model(self.market.db, READ_MODEL_WAIT_S)
+            return 0
         return self.indexer.poll()
 
     def _index(self) -> None:
-        self.indexer.run(self.stop, self.settings.poll_interval_s, self.ws_url)
+        if self.indexer is not None:
+            self.indexer.run(self.stop, self.settings.poll_interval_s, self.ws_url)
 
     def _close(self) -> None:
         self.market.close()
-        self.indexer.db.close()
+        if self.indexer is not None:
+            self.indexer.db.close()
 
     @contextmanager
     def in_background(self) -> Iterator[BackgroundServer]:
@@ -65,7 +87,7 @@ class ApiService:
             self._close()
 
     def run(self) -> None:
-        """Serves until SIGINT or SIGTERM, with the indexer following the chain."""
+        """Serves until SIGINT or SIGTERM, with the indexer (if any) following the chain."""
         try:
             with worker_thread(self._index, "market-index", self.stop):
                 serve(self.app, self.settings.host, self.settings.port)

@@ -9,8 +9,10 @@ from web3.contract.contract import ContractFunction
 
 from glocal_chain.chain.networks import GasPolicy
 from glocal_chain.chain.transactions import build_call
-from glocal_chain.sdk.models import NATIVE_COIN
-from glocal_chain.sdk.suite import GlocalSuite, InputError, require_address
+from glocal_chain.sdk.inputs import InputError, require_address
+from glocal_chain.sdk.models import OrderTerms
+from glocal_chain.sdk.payment import PaymentPlan, PlannedTransaction, Step, plan_payment
+from glocal_chain.sdk.suite import GlocalSuite
 
 # Gas limit for placeOrder when it cannot be estimated yet (the approve before it is not mined).
 PLACE_ORDER_GAS_LIMIT = 250_000
@@ -33,9 +35,10 @@ class UnsignedTransactions:
     def place_order(self, buyer: str, product_id: int, hub_id: int, quantity: int, max_total: int | None,
                     design_version: int | None = None, token: str | None = None,
                     max_lead_time_hours: int | None = None) -> dict[str, Any]:
-        """placeOrder(terms), preceded by an approve of the total when the buyer's allowance does not cover it.
-        The terms are the current quote's (at most `max_total`), except what the caller pins; a pinned term
-        the offer no longer meets is refused naming the escrow's error, before anything is built."""
+        """placeOrder(terms), preceded by an approve of the total when the buyer's allowance does not cover it
+        (payment.plan_payment without permits: an external wallet signs transactions only). The terms are the
+        current quote's (at most `max_total`), except what the caller pins; a pinned term the offer no longer
+        meets is refused naming the escrow's error, before anything is built."""
         quote = self.suite.quote(product_id, hub_id, quantity)
         limit = quote.total if max_total is None else max_total
         terms = quote.terms.but(max_total=limit)
@@ -45,30 +48,31 @@ class UnsignedTransactions:
             terms = terms.but(token=require_address(token, "token address"))
         if max_lead_time_hours is not None:
             terms = terms.but(max_lead_time_hours=max_lead_time_hours)
-        call = self.suite.escrow.functions.placeOrder(terms.as_tuple())
         action = f"place order of product {product_id} at hub {hub_id}"
-        value = quote.total if terms.token == NATIVE_COIN else 0
         if terms != quote.terms.but(max_total=limit):  # pinned terms: the escrow says whether they still hold
-            self.suite.preflight_place_order(call, buyer, action)
+            self.suite.preflight_place_order(self.suite.escrow.functions.placeOrder(terms.as_tuple()), buyer, action)
         if quote.total > limit:
             raise InputError(f"the total {quote.total} is above max_total {limit}")
         balance = self.suite.balance(buyer, quote.token)
         if balance < quote.total:
             raise InputError(f"the buyer's balance {balance} is less than the total {quote.total}")
+        plan = plan_payment(quote.token, quote.total, lambda: self.suite.allowance(buyer, quote.token), lambda: False)
+        if plan.approves_first:  # anything but the allowance: refused now
+            self.suite.preflight_place_order(self.suite.escrow.functions.placeOrder(terms.as_tuple()), buyer, action)
         nonce = self._nonce(buyer)
-        transactions = []
-        if quote.token == NATIVE_COIN:
-            transactions.append(self._build(call, buyer, nonce, action, value=value))
-        else:
-            erc20 = self.suite.erc20(quote.token)
-            if erc20.functions.allowance(buyer, self.suite.escrow.address).call() >= quote.total:
-                transactions.append(self._build(call, buyer, nonce, action))
-            else:
-                self.suite.preflight_place_order(call, buyer, action)  # anything but the allowance: refused now
-                approve = erc20.functions.approve(self.suite.escrow.address, quote.total)
-                transactions.append(self._build(approve, buyer, nonce, "approve the escrow"))
-                transactions.append(self._build(call, buyer, nonce + 1, action, gas=PLACE_ORDER_GAS_LIMIT))
+        transactions = [self._build_planned(planned, plan, terms, buyer, nonce + index, action)
+                        for index, planned in enumerate(plan.transactions)]
         return {"quote": quote.to_dict(), "terms": terms.to_dict(), "transactions": transactions}
+
+    def _build_planned(self, planned: PlannedTransaction, plan: PaymentPlan, terms: OrderTerms, buyer: str,
+                       nonce: int, action: str) -> dict[str, Any]:
+        if planned.step is Step.APPROVE:
+            return self._build(self.suite.approve_call(plan.token, planned.amount), buyer, nonce,
+                               "approve the escrow")
+        if planned.step is Step.PLACE_ORDER:
+            return self._build(self.suite.escrow.functions.placeOrder(terms.as_tuple()), buyer, nonce, action,
+                               value=planned.value, gas=PLACE_ORDER_GAS_LIMIT if plan.approves_first else None)
+        raise InputError(f"{action}: a permit needs the buyer's signature, not an unsigned transaction")
 
     def confirm_receipt(self, buyer: str, order_id: int) -> dict[str, Any]:
         call = self.suite.escrow.functions.confirmReceipt(order_id)

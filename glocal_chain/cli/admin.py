@@ -4,65 +4,57 @@ from __future__ import annotations
 
 import typer
 
-from glocal_chain.cli.options import JSON, NETWORK, WALLET, open_suite
+from glocal_chain.cli.options import JsonOption, NetworkOption, WalletOption, open_suite
 from glocal_chain.cli.output import emit
-from glocal_chain.sdk.suite import InputError, format_units, parse_units
+from glocal_chain.cli.suite_action import run_on_suite, show, show_config
+from glocal_chain.sdk.inputs import InputError, format_units, parse_units
+from glocal_chain.sdk.models import Hub
 
 app = typer.Typer(help="Consortium operator: hubs, roles, quorum, tokens, fee, lead-time cap, pause.",
                   no_args_is_help=True)
 
 
+def _show_hub(_: object, hub: Hub) -> tuple[object, str]:
+    return hub.to_dict(), f"hub {hub.hub_id} is {hub.status.name.lower()}"
+
+
 @app.command("approve-hub")
-def approve_hub(hub_id: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+def approve_hub(hub_id: int, network: NetworkOption = None, wallet: WalletOption = None,
+                json_output: JsonOption = False) -> None:
     """Approve (or reinstate) a hub."""
-    hub = open_suite(network, wallet).approve_hub(hub_id)
-    emit(hub.to_dict(), json_output, f"hub {hub_id} is {hub.status.name.lower()}")
+    run_on_suite(network, wallet, json_output, lambda suite: suite.approve_hub(hub_id), _show_hub)
 
 
 @app.command("suspend-hub")
-def suspend_hub(hub_id: int, reason: str = typer.Option(..., "--reason"), network: str = NETWORK,
-                wallet: str = WALLET, json_output: bool = JSON) -> None:
+def suspend_hub(hub_id: int, reason: str = typer.Option(..., "--reason"), network: NetworkOption = None,
+                wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Suspend a hub: no new offers or orders."""
-    hub = open_suite(network, wallet).suspend_hub(hub_id, reason)
-    emit(hub.to_dict(), json_output, f"hub {hub_id} is {hub.status.name.lower()}")
+    run_on_suite(network, wallet, json_output, lambda suite: suite.suspend_hub(hub_id, reason), _show_hub)
 
 
-def _role(role: str, address: str, granted: bool, network: str | None, wallet: str | None, json_output: bool) -> None:
-    open_suite(network, wallet).set_role(role, address, granted)
-    emit({"role": role, "account": address, "granted": granted}, json_output,
-         f"{role} {'granted to' if granted else 'revoked from'} {address}")
+def _role_command(name: str, role: str, granted: bool, doc: str) -> None:
+    """Registers `glocal admin NAME ADDRESS`: grants (or revokes) `role`."""
+    def command(address: str, network: NetworkOption = None, wallet: WalletOption = None,
+                json_output: JsonOption = False) -> None:
+        run_on_suite(network, wallet, json_output, lambda suite: suite.set_role(role, address, granted),
+                     show({"role": role, "account": address, "granted": granted},
+                          f"{role} {'granted to' if granted else 'revoked from'} {address}"))
+    command.__doc__ = doc
+    app.command(name)(command)
 
 
-@app.command("add-oracle")
-def add_oracle(address: str, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Grant the oracle role."""
-    _role("oracle", address, True, network, wallet, json_output)
-
-
-@app.command("remove-oracle")
-def remove_oracle(address: str, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Revoke the oracle role."""
-    _role("oracle", address, False, network, wallet, json_output)
-
-
-@app.command("add-arbiter")
-def add_arbiter(address: str, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Grant the arbiter role."""
-    _role("arbiter", address, True, network, wallet, json_output)
-
-
-@app.command("remove-arbiter")
-def remove_arbiter(address: str, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Revoke the arbiter role."""
-    _role("arbiter", address, False, network, wallet, json_output)
+_role_command("add-oracle", "oracle", True, "Grant the oracle role.")
+_role_command("remove-oracle", "oracle", False, "Revoke the oracle role.")
+_role_command("add-arbiter", "arbiter", True, "Grant the arbiter role.")
+_role_command("remove-arbiter", "arbiter", False, "Revoke the arbiter role.")
 
 
 @app.command("set-quorum")
-def set_quorum(quorum: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+def set_quorum(quorum: int, network: NetworkOption = None, wallet: WalletOption = None,
+               json_output: JsonOption = False) -> None:
     """How many oracle confirmations deliver an order."""
-    suite = open_suite(network, wallet)
-    suite.set_quorum(quorum)
-    emit(suite.config(), json_output, f"quorum is {quorum}")
+    run_on_suite(network, wallet, json_output, lambda suite: suite.set_quorum(quorum),
+                 show_config(f"quorum is {quorum}"))
 
 
 @app.command("allow-token")
@@ -71,7 +63,7 @@ def allow_token(token: str, allowed: bool = typer.Option(True, "--allowed/--disa
                     None, "--rating-fee-unit",
                     help="The community fee, in token units (e.g. 1 or 0.01), that gives an order full reputation "
                          "weight. Required for a token not listed yet; default: the listed token's current unit."),
-                network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+                network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Allow (or disallow) a payment token for new orders."""
     suite = open_suite(network, wallet)
     address = suite.token(token)
@@ -93,39 +85,36 @@ def allow_token(token: str, allowed: bool = typer.Option(True, "--allowed/--disa
 
 
 @app.command("set-lead-time-cap")
-def set_lead_time_cap(hours: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+def set_lead_time_cap(hours: int, network: NetworkOption = None, wallet: WalletOption = None,
+                      json_output: JsonOption = False) -> None:
     """The longest lead time any new order may have (offers above it cannot be ordered)."""
-    suite = open_suite(network, wallet)
-    suite.set_lead_time_cap(hours)
-    emit(suite.config(), json_output, f"lead-time cap is {hours} h")
+    run_on_suite(network, wallet, json_output, lambda suite: suite.set_lead_time_cap(hours),
+                 show_config(f"lead-time cap is {hours} h"))
 
 
 @app.command("set-fee")
-def set_fee(fee_bps: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+def set_fee(fee_bps: int, network: NetworkOption = None, wallet: WalletOption = None,
+            json_output: JsonOption = False) -> None:
     """Community fee in basis points of the hub's part."""
-    suite = open_suite(network, wallet)
-    suite.set_fee(fee_bps)
-    emit(suite.config(), json_output, f"community fee is {fee_bps / 100:.2f} %")
+    run_on_suite(network, wallet, json_output, lambda suite: suite.set_fee(fee_bps),
+                 show_config(f"community fee is {fee_bps / 100:.2f} %"))
 
 
 @app.command()
-def pause(network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+def pause(network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Pause new orders and offers (refunds, claims, withdrawals go on)."""
-    suite = open_suite(network, wallet)
-    suite.pause()
-    emit(suite.config(), json_output, "paused: no new orders or offers")
+    run_on_suite(network, wallet, json_output, lambda suite: suite.pause(),
+                 show_config("paused: no new orders or offers"))
 
 
 @app.command()
-def unpause(network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+def unpause(network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Lift the pause."""
-    suite = open_suite(network, wallet)
-    suite.unpause()
-    emit(suite.config(), json_output, "unpaused")
+    run_on_suite(network, wallet, json_output, lambda suite: suite.unpause(), show_config("unpaused"))
 
 
 @app.command()
-def config(network: str = NETWORK, json_output: bool = JSON) -> None:
+def config(network: NetworkOption = None, json_output: JsonOption = False) -> None:
     """Show the escrow's governance parameters."""
     data = open_suite(network).config()
     emit(data, json_output, "\n".join(f"{k:<22} {v}" for k, v in data.items()))

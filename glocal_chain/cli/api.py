@@ -8,6 +8,7 @@ import typer
 
 from glocal_chain.api.service import ApiService
 from glocal_chain.api.settings import load_api_settings
+from glocal_chain.cli.options import ServiceNetworkOption
 
 app = typer.Typer(help="Public API: products, hubs, orders, design files, unsigned transactions.",
                   no_args_is_help=True)
@@ -15,7 +16,7 @@ app = typer.Typer(help="Public API: products, hubs, orders, design files, unsign
 
 @app.command()
 def run(config: Path | None = typer.Option(None, "--config", help="api.toml (optional)."),
-        network: str | None = typer.Option(None, "--network", help="Network name (default: the networks file's)."),
+        network: ServiceNetworkOption = None,
         host: str | None = typer.Option(None, "--host"), port: int | None = typer.Option(None, "--port"),
         database_url: str | None = typer.Option(None, "--database-url",
                                                 help="SQLite path or postgresql:// URL (also $DATABASE_URL).")) -> None:

@@ -10,7 +10,7 @@ from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import load_network
 from glocal_chain.chain.transactions import Sender
-from glocal_chain.cli.options import NETWORK
+from glocal_chain.cli.options import JsonOption, NetworkOption
 from glocal_chain.cli.output import emit
 from glocal_chain.deploy.config import load_deploy_config
 from glocal_chain.deploy.deployer import deploy_suite
@@ -20,11 +20,11 @@ from glocal_chain.wallet.keystore import unlock
 
 
 def deploy(
-    network: str = NETWORK,
+    network: NetworkOption = None,
     config: Path | None = typer.Option(None, "--config", help="Deploy config (default: config/deploy/<network>.toml)."),
     wallet: str | None = typer.Option(None, "--wallet", help="Wallet that deploys (local: anvil account 0)."),
     fresh: bool = typer.Option(False, "--fresh", help="Deploy anew even if a deployment is recorded."),
-    json_output: bool = typer.Option(False, "--json", help="JSON output."),
+    json_output: JsonOption = False,
 ) -> None:
     """Deploy and wire the suite, grant roles, write deployments/<network>.json (or verify it)."""
     net = load_network(network)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from glocal_chain.cli.options import JSON, NETWORK, WALLET, open_suite
+from glocal_chain.cli.options import JsonOption, NetworkOption, WalletOption, open_suite
 from glocal_chain.cli.output import emit
+from glocal_chain.sdk.inputs import format_units, parse_units
 from glocal_chain.sdk.models import FULL_REPUTATION_WEIGHT, Hub
-from glocal_chain.sdk.suite import format_units, parse_units
 
 app = typer.Typer(help="Hub operators: register, offer; anyone: list, show, near.", no_args_is_help=True)
 
@@ -26,7 +26,7 @@ def _line(hub: Hub) -> str:
 @app.command()
 def register(geohash: str = typer.Option(..., "--geohash"), capabilities: int = typer.Option(0, "--capabilities"),
              metadata_uri: str = typer.Option("", "--metadata-uri"),
-             network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+             network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Register a hub (pending until a hub approver approves it)."""
     hub = open_suite(network, wallet).register_hub(geohash, capabilities, metadata_uri)
     emit(hub.to_dict(), json_output, _line(hub))
@@ -38,7 +38,7 @@ def offer(hub_id: int, product_id: int = typer.Option(..., "--product"),
           token: str = typer.Option("gUSD", "--token",
                                     help="Token symbol from the deployment, 'native', or an address."),
           lead_time_hours: int = typer.Option(48, "--lead-time-hours"),
-          network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+          network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Publish (or replace) the hub's offer for a product."""
     suite = open_suite(network, wallet)
     token_address = suite.token(token)
@@ -51,7 +51,7 @@ def offer(hub_id: int, product_id: int = typer.Option(..., "--product"),
 
 @app.command("withdraw-offer")
 def withdraw_offer(hub_id: int, product_id: int = typer.Option(..., "--product"),
-                   network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+                   network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Withdraw the hub's offer for a product."""
     open_suite(network, wallet).withdraw_offer(product_id, hub_id)
     emit({"hub_id": hub_id, "product_id": product_id, "withdrawn": True}, json_output,
@@ -59,14 +59,14 @@ def withdraw_offer(hub_id: int, product_id: int = typer.Option(..., "--product")
 
 
 @app.command("list")
-def list_(network: str = NETWORK, json_output: bool = JSON) -> None:
+def list_(network: NetworkOption = None, json_output: JsonOption = False) -> None:
     """List hubs."""
     hubs = open_suite(network).list_hubs()
     emit([h.to_dict() for h in hubs], json_output, "\n".join(_line(h) for h in hubs) or "no hubs")
 
 
 @app.command()
-def show(hub_id: int, network: str = NETWORK, json_output: bool = JSON) -> None:
+def show(hub_id: int, network: NetworkOption = None, json_output: JsonOption = False) -> None:
     """Show a hub with its reputation."""
     hub = open_suite(network).hub(hub_id)
     emit(hub.to_dict(), json_output, _line(hub))
@@ -74,7 +74,7 @@ def show(hub_id: int, network: str = NETWORK, json_output: bool = JSON) -> None:
 
 @app.command()
 def near(geohash: str, product_id: int = typer.Option(..., "--product"),
-         network: str = NETWORK, json_output: bool = JSON) -> None:
+         network: NetworkOption = None, json_output: JsonOption = False) -> None:
     """Hubs that make a product, nearest first, then by reputation, then by price."""
     suite = open_suite(network)
     ranked = suite.near(geohash, product_id)

@@ -7,24 +7,19 @@ import sys
 
 import typer
 
-from glocal_chain.cli import admin, agent, api, chain, demo, deploy, hub, oracle, order, product, token, wallet
+from glocal_chain.cli import admin, agent, api, chain, demo, deploy, hub, indexer, oracle, order, product, token, wallet
 from glocal_chain.errors import GlocalError
 from glocal_chain.logs import configure_logging
 
 app = typer.Typer(help="glocal-chain: community supply chains on a permissioned EVM chain.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
-app.add_typer(chain.app, name="chain")
+# In the order `glocal --help` lists them: a role's command group, or (deploy, demo) a single command.
+for name, group in (("chain", chain.app), ("wallet", wallet.app), ("admin", admin.app), ("product", product.app),
+                    ("hub", hub.app), ("order", order.app), ("token", token.app), ("agent", agent.app),
+                    ("api", api.app), ("indexer", indexer.app), ("oracle", oracle.app)):
+    app.add_typer(group, name=name)
 app.command(name="deploy")(deploy.deploy)
-app.add_typer(wallet.app, name="wallet")
-app.add_typer(admin.app, name="admin")
-app.add_typer(product.app, name="product")
-app.add_typer(hub.app, name="hub")
-app.add_typer(order.app, name="order")
-app.add_typer(token.app, name="token")
 app.command(name="demo")(demo.demo)
-app.add_typer(agent.app, name="agent")
-app.add_typer(api.app, name="api")
-app.add_typer(oracle.app, name="oracle")
 
 
 def run() -> None:

@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 import typer
 
-from glocal_chain.cli.options import JSON, NETWORK, WALLET, open_suite
+from glocal_chain.cli.options import JsonOption, NetworkOption, WalletOption, open_suite
 from glocal_chain.cli.output import emit
+from glocal_chain.cli.suite_action import run_on_suite
+from glocal_chain.sdk.inputs import InputError, format_units, parse_units
 from glocal_chain.sdk.models import Order, Quote
-from glocal_chain.sdk.suite import GlocalSuite, InputError, format_units, parse_units
+from glocal_chain.sdk.suite import GlocalSuite
 
 app = typer.Typer(help="Orders: place, cancel, accept, reject, ship, confirm, dispute, resolve, rate ...",
                   no_args_is_help=True)
@@ -31,16 +33,27 @@ def describe_quote(suite: GlocalSuite, quote: Quote) -> str:
             f"lead time {quote.lead_time_hours} h")
 
 
-def _act(network: str | None, wallet: str | None, json_output: bool,
-         action: Callable[[GlocalSuite], Order]) -> None:
-    suite = open_suite(network, wallet)
-    order = action(suite)
-    emit(order.to_dict(), json_output, describe(suite, order))
+def _show(suite: GlocalSuite, order: Order) -> tuple[object, str]:
+    return order.to_dict(), describe(suite, order)
+
+
+def _act(network: str | None, wallet: str | None, json_output: bool, action: Callable[[GlocalSuite], Order]) -> None:
+    run_on_suite(network, wallet, json_output, action, _show)
+
+
+def _step(name: str, step: Callable[[GlocalSuite, int], Order], doc: str) -> None:
+    """Registers `glocal order NAME ORDER_ID`: one lifecycle step that needs nothing but the order."""
+    def command(order_id: int, network: NetworkOption = None, wallet: WalletOption = None,
+                json_output: JsonOption = False) -> None:
+        _act(network, wallet, json_output, lambda suite: step(suite, order_id))
+    command.__doc__ = doc
+    app.command(name)(command)
 
 
 @app.command()
 def quote(product_id: int = typer.Option(..., "--product"), hub_id: int = typer.Option(..., "--hub"),
-          quantity: int = typer.Option(1, "--quantity"), network: str = NETWORK, json_output: bool = JSON) -> None:
+          quantity: int = typer.Option(1, "--quantity"), network: NetworkOption = None,
+          json_output: JsonOption = False) -> None:
     """What an order would cost now, and the terms it would bind (token, design version, lead time)."""
     suite = open_suite(network)
     quoted = suite.quote(product_id, hub_id, quantity)
@@ -54,7 +67,7 @@ def place(product_id: int = typer.Option(..., "--product"), hub_id: int = typer.
           max_lead_time_hours: int = typer.Option(
               None, "--max-lead-time-hours", min=1,
               help="The longest lead time you accept (default: the quoted offer's)."),
-          network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+          network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Place an escrowed order on the quoted terms: token, design version, lead time and at most --max-total
     (EIP-2612 permit when the token supports it, else approve)."""
     def action(suite: GlocalSuite) -> Order:
@@ -65,86 +78,58 @@ def place(product_id: int = typer.Option(..., "--product"), hub_id: int = typer.
     _act(network, wallet, json_output, action)
 
 
-@app.command()
-def cancel(order_id: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Buyer: cancel a paid order before the hub accepts it (full refund)."""
-    _act(network, wallet, json_output, lambda s: s.cancel(order_id))
+_step("cancel", GlocalSuite.cancel, "Buyer: cancel a paid order before the hub accepts it (full refund).")
+_step("accept", GlocalSuite.accept, "Hub: accept a paid order.")
 
 
 @app.command()
-def accept(order_id: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Hub: accept a paid order."""
-    _act(network, wallet, json_output, lambda s: s.accept(order_id))
-
-
-@app.command()
-def reject(order_id: int, reason: str = typer.Option(..., "--reason"), network: str = NETWORK,
-           wallet: str = WALLET, json_output: bool = JSON) -> None:
+def reject(order_id: int, reason: str = typer.Option(..., "--reason"), network: NetworkOption = None,
+           wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Hub: reject a paid order (full refund to the buyer)."""
-    _act(network, wallet, json_output, lambda s: s.reject(order_id, reason))
+    _act(network, wallet, json_output, lambda suite: suite.reject(order_id, reason))
 
 
 @app.command()
 def ship(order_id: int, tracking: str = typer.Option(..., "--tracking", help="The carrier's tracking number."),
-         network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+         network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Hub: mark an accepted order shipped (its keccak256 tracking reference goes on chain)."""
-    _act(network, wallet, json_output, lambda s: s.ship(order_id, tracking))
+    _act(network, wallet, json_output, lambda suite: suite.ship(order_id, tracking))
+
+
+_step("confirm", GlocalSuite.confirm_delivery, "Oracle: confirm delivery of a shipped order (one vote of the quorum).")
+_step("confirm-receipt", GlocalSuite.confirm_receipt, "Buyer: confirm receipt of a shipped order (it is paid out).")
 
 
 @app.command()
-def confirm(order_id: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Oracle: confirm delivery of a shipped order (one vote of the quorum)."""
-    _act(network, wallet, json_output, lambda s: s.confirm_delivery(order_id))
-
-
-@app.command("confirm-receipt")
-def confirm_receipt(order_id: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Buyer: confirm receipt of a shipped order (it is paid out)."""
-    _act(network, wallet, json_output, lambda s: s.confirm_receipt(order_id))
-
-
-@app.command()
-def dispute(order_id: int, reason: str = typer.Option(..., "--reason"), network: str = NETWORK,
-            wallet: str = WALLET, json_output: bool = JSON) -> None:
+def dispute(order_id: int, reason: str = typer.Option(..., "--reason"), network: NetworkOption = None,
+            wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Buyer: dispute a shipped order within the dispute window."""
-    _act(network, wallet, json_output, lambda s: s.dispute(order_id, reason))
+    _act(network, wallet, json_output, lambda suite: suite.dispute(order_id, reason))
 
 
 @app.command()
 def resolve(order_id: int, refund_bps: int = typer.Option(..., "--refund-bps", help="Buyer's share, 0 to 10000."),
-            network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+            network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Arbiter: resolve a dispute by splitting the escrow."""
-    _act(network, wallet, json_output, lambda s: s.resolve(order_id, refund_bps))
+    _act(network, wallet, json_output, lambda suite: suite.resolve(order_id, refund_bps))
+
+
+_step("finalize", GlocalSuite.finalize, "Anyone: deliver a shipped order whose dispute window passed.")
+_step("settle-dispute", GlocalSuite.settle_expired_dispute,
+      "Anyone: settle a dispute no arbiter resolved in time (even split).")
+_step("claim-refund", GlocalSuite.claim_refund, "Buyer: full refund of an accepted order not shipped by its deadline.")
 
 
 @app.command()
-def finalize(order_id: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Anyone: deliver a shipped order whose dispute window passed."""
-    _act(network, wallet, json_output, lambda s: s.finalize(order_id))
-
-
-@app.command("settle-dispute")
-def settle_dispute(order_id: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Anyone: settle a dispute no arbiter resolved in time (even split)."""
-    _act(network, wallet, json_output, lambda s: s.settle_expired_dispute(order_id))
-
-
-@app.command("claim-refund")
-def claim_refund(order_id: int, network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
-    """Buyer: full refund of an accepted order not shipped by its deadline."""
-    _act(network, wallet, json_output, lambda s: s.claim_refund(order_id))
-
-
-@app.command()
-def rate(order_id: int, stars: int = typer.Option(..., "--stars", help="1 to 5."), network: str = NETWORK,
-         wallet: str = WALLET, json_output: bool = JSON) -> None:
+def rate(order_id: int, stars: int = typer.Option(..., "--stars", help="1 to 5."), network: NetworkOption = None,
+         wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Buyer: rate the hub for a delivered order, once."""
-    _act(network, wallet, json_output, lambda s: s.rate(order_id, stars))
+    _act(network, wallet, json_output, lambda suite: suite.rate(order_id, stars))
 
 
 @app.command()
 def withdraw(token: str = typer.Option("gUSD", "--token", help="Token symbol, 'native', or an address."),
-             network: str = NETWORK, wallet: str = WALLET, json_output: bool = JSON) -> None:
+             network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Withdraw what the escrow owes you (payouts, refunds) in a token."""
     suite = open_suite(network, wallet)
     token_address = suite.token(token)
@@ -155,7 +140,7 @@ def withdraw(token: str = typer.Option("gUSD", "--token", help="Token symbol, 'n
 
 
 @app.command()
-def show(order_id: int, network: str = NETWORK, json_output: bool = JSON) -> None:
+def show(order_id: int, network: NetworkOption = None, json_output: JsonOption = False) -> None:
     """Show an order."""
     suite = open_suite(network)
     order = suite.order(order_id)
@@ -164,7 +149,7 @@ def show(order_id: int, network: str = NETWORK, json_output: bool = JSON) -> Non
 
 @app.command("list")
 def list_(buyer: str | None = typer.Option(None, "--buyer"), hub_id: int | None = typer.Option(None, "--hub"),
-          network: str = NETWORK, json_output: bool = JSON) -> None:
+          network: NetworkOption = None, json_output: JsonOption = False) -> None:
     """List orders by buyer or by hub."""
     if buyer is None and hub_id is None:
         raise InputError("list orders --buyer ADDRESS or --hub ID")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from glocal_chain.cli.options import JSON, NETWORK, WALLET, open_suite
+from glocal_chain.cli.options import JsonOption, NetworkOption, WalletOption, open_suite
 from glocal_chain.cli.output import emit
-from glocal_chain.sdk.suite import format_units, parse_units, require_address
+from glocal_chain.sdk.inputs import format_units, parse_units, require_address
 
 app = typer.Typer(help="Payment tokens: balances; minting the test token on local networks.", no_args_is_help=True)
 
 
 @app.command()
-def balance(address: str, token: str = typer.Option("gUSD", "--token"), network: str = NETWORK,
-            json_output: bool = JSON) -> None:
+def balance(address: str, token: str = typer.Option("gUSD", "--token"), network: NetworkOption = None,
+            json_output: JsonOption = False) -> None:
     """A token balance."""
     suite = open_suite(network)
     token_address = suite.token(token)
@@ -24,8 +24,8 @@ def balance(address: str, token: str = typer.Option("gUSD", "--token"), network:
 
 
 @app.command()
-def mint(to: str, amount: str = typer.Option(..., "--amount", help="In token units."), network: str = NETWORK,
-         wallet: str = WALLET, json_output: bool = JSON) -> None:
+def mint(to: str, amount: str = typer.Option(..., "--amount", help="In token units."), network: NetworkOption = None,
+         wallet: WalletOption = None, json_output: JsonOption = False) -> None:
     """Mint test tokens (local networks only)."""
     suite = open_suite(network, wallet)
     token_address = suite.token("gUSD")

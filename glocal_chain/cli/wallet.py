@@ -7,17 +7,17 @@ import sys
 import typer
 
 from glocal_chain.chain.dev_accounts import dev_account
-from glocal_chain.cli.options import JSON, NETWORK, open_suite
+from glocal_chain.cli.options import JsonOption, NetworkOption, open_suite
 from glocal_chain.cli.output import emit
+from glocal_chain.sdk.inputs import format_units
 from glocal_chain.sdk.models import NATIVE_COIN
-from glocal_chain.sdk.suite import format_units
 from glocal_chain.wallet import keystore
 
 app = typer.Typer(help="Encrypted wallets (keystore v3, scrypt).", no_args_is_help=True)
 
 
 @app.command("new")
-def new(name: str, json_output: bool = JSON) -> None:
+def new(name: str, json_output: JsonOption = False) -> None:
     """Create a wallet; the password comes from a prompt, $GLOCAL_WALLET_PASSWORD or its _FILE."""
     info = keystore.create(name, keystore.read_password(confirm=True))
     emit({"name": info.name, "address": info.address}, json_output, f"wallet {info.name}: {info.address}")
@@ -28,7 +28,7 @@ def import_(name: str, key_file: str | None = typer.Option(None, "--key-file", h
                                                      "(default: read it from standard input)."),
             anvil_account: int | None = typer.Option(None, "--anvil-account",
                                               help="Import anvil's public development key N (local chains only)."),
-            json_output: bool = JSON) -> None:
+            json_output: JsonOption = False) -> None:
     """Import a private key from a file or standard input (never from an argument)."""
     if anvil_account is not None:
         key = dev_account(anvil_account).key.hex()
@@ -44,7 +44,7 @@ def import_(name: str, key_file: str | None = typer.Option(None, "--key-file", h
 
 
 @app.command("list")
-def list_(json_output: bool = JSON) -> None:
+def list_(json_output: JsonOption = False) -> None:
     """List wallets and their addresses."""
     wallets = keystore.list_wallets()
     emit([{"name": w.name, "address": w.address} for w in wallets], json_output,
@@ -52,14 +52,14 @@ def list_(json_output: bool = JSON) -> None:
 
 
 @app.command("address")
-def address(name: str, json_output: bool = JSON) -> None:
+def address(name: str, json_output: JsonOption = False) -> None:
     """Show a wallet's address."""
     info = keystore.info(name)
     emit({"name": info.name, "address": info.address}, json_output, info.address)
 
 
 @app.command("balance")
-def balance(name: str, network: str = NETWORK, json_output: bool = JSON) -> None:
+def balance(name: str, network: NetworkOption = None, json_output: JsonOption = False) -> None:
     """Native coin and payment-token balances, and what the escrow owes the wallet."""
     info = keystore.info(name)
     suite = open_suite(network)

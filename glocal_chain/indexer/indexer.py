@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from web3 import Web3
 
-from glocal_chain.database import Connection
+from glocal_chain.database import Connection, table_exists
 from glocal_chain.deploy.deployments import Deployment
+from glocal_chain.errors import ConfigError
 from glocal_chain.events.loop import run_until_stopped
 from glocal_chain.events.store import SCHEMA as STREAM_SCHEMA
 from glocal_chain.events.store import StreamStore
 from glocal_chain.events.stream import RECOVERABLE_ERRORS, EventStream
 from glocal_chain.indexer.projection import MarketProjection, ReputationScoring
 from glocal_chain.indexer.schema import SCHEMA, SCHEMA_VERSION, STREAM_NAME, TABLES, VERSION_SCHEMA
+from glocal_chain.indexer.writer_lock import WriterLock
 from glocal_chain.sdk.suite import GlocalSuite
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,25 @@ def create_schema(db: Connection) -> None:
     db.executescript(SCHEMA)
 
 
+def read_model_ready(db: Connection) -> bool:
+    """Whether an indexer has created the read model, in this release's schema version."""
+    if not table_exists(db, "market_schema"):
+        return False
+    row = db.execute("SELECT version FROM market_schema").fetchone()
+    return row is not None and int(row[0]) == SCHEMA_VERSION
+
+
+def wait_for_read_model(db: Connection, timeout_s: float, interval_s: float = 0.5) -> None:
+    """Waits for an indexer (another process) to create the read model; ConfigError after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while not read_model_ready(db):
+        if time.monotonic() > deadline:
+            raise ConfigError(f"no read model (schema version {SCHEMA_VERSION}) in the database after "
+                              f"{timeout_s:.0f} s: start `glocal indexer run` with the same settings")
+        log.info("waiting for the indexer to create the read model")
+        time.sleep(interval_s)
+
+
 def reputation_scoring(suite: GlocalSuite) -> ReputationScoring:
     constants = suite.hubs.functions
     return ReputationScoring(constants.PRIOR_RATERS().call(), constants.PRIOR_ORDERS().call(),
@@ -49,23 +71,41 @@ def reputation_scoring(suite: GlocalSuite) -> ReputationScoring:
 
 class MarketIndexer:
     """Keeps the read model in `db` up to date with the chain. A reorganisation rebuilds it from the
-    deploy block (a consortium chain with finality and confirmations should never see one)."""
+    deploy block (a consortium chain with finality and confirmations should never see one). Only the holder
+    of the writer lock writes (PostgreSQL; see writer_lock): another indexer of the same database stands
+    by, polling nothing, and takes over when the writer's connection closes."""
 
     def __init__(self, w3: Web3, deployment: Deployment, db: Connection, scoring: ReputationScoring,
                  confirmations: int = 0) -> None:
         self.db = db
-        create_schema(db)
+        self.lock = WriterLock(db)
         self.projection = MarketProjection(scoring)
         self._rebuild = False
+        self._writing = False
         self.stream = EventStream.for_deployment(w3, deployment, STREAM_NAME, db, self.projection.handle,
                                                  SUITE_CONTRACTS, confirmations=confirmations,
                                                  on_reorg=self._on_reorg)
+        self._take_writer_role()
+
+    def _take_writer_role(self) -> bool:
+        """True if this indexer writes: the lock is held and the schema made (once, under the lock)."""
+        if not self._writing and self.lock.acquire():
+            create_schema(self.db)
+            self._writing = True
+        return self._writing
+
+    @property
+    def role(self) -> str:
+        return "writer" if self._writing else "standby"
 
     def _on_reorg(self, fork_block: int) -> None:
         self._rebuild = True
 
     def poll(self) -> int:
-        """Indexes every confirmed block not indexed yet; returns how many events were projected."""
+        """Indexes every confirmed block not indexed yet (nothing while standing by); returns how many events
+        were projected."""
+        if not self._take_writer_role():
+            return 0
         handled = self.stream.poll()
         if self._rebuild:
             self._reset()

@@ -13,12 +13,12 @@ from glocal_chain.errors import ConfigError, ContractRevert
 from glocal_chain.events.loop import run_until_stopped
 from glocal_chain.events.store import open_database
 from glocal_chain.events.stream import RECOVERABLE_ERRORS, EventStream
-from glocal_chain.http_server import BackgroundServer, serve, worker_thread
 from glocal_chain.oracle.app import create_oracle_app
 from glocal_chain.oracle.config import OracleConfig
 from glocal_chain.oracle.service import DeliveryOracle
 from glocal_chain.sdk.suite import GlocalSuite
 from glocal_chain.wallet.keystore import unlock
+from glocal_chain.web import BackgroundServer, serve, worker_thread
 
 
 class OracleRunner:

@@ -17,10 +17,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from glocal_chain.api.errors import ApiError
 from glocal_chain.chain.transactions import SignedTransaction
 from glocal_chain.database import Connection
-from glocal_chain.errors import ChainError, ContractRevert
+from glocal_chain.errors import ChainError, Conflict, ContractRevert, InvalidInput, NotFound, Refused, Unauthorized
 from glocal_chain.events.stream import ChainEvent
 from glocal_chain.oracle import signing
 from glocal_chain.oracle.config import OracleConfig
@@ -48,14 +47,15 @@ class DeliveryReport(BaseModel):
     evidence: Evidence
 
 
-def refused(status: int, code: str, message: str, field: str | None = None) -> ApiError:
-    log.warning("delivery webhook refused (%d %s): %s", status, code, message)
-    return ApiError(status, code, message, field)
+def refused(error: Refused) -> Refused:
+    """`error`, logged: every refusal of a webhook leaves a line."""
+    log.warning("delivery webhook refused (%s): %s", error.code, error.message)
+    return error
 
 
-def _replayed(sender: str, report: DeliveryReport) -> ApiError:
-    return refused(409, "replayed", f"delivery {report.delivery_id} from {sender} was already received",
-                   "delivery_id")
+def _replayed(sender: str, report: DeliveryReport) -> Refused:
+    return refused(Conflict(f"delivery {report.delivery_id} from {sender} was already received", "delivery_id",
+                            "replayed"))
 
 
 class DeliveryOracle:
@@ -90,17 +90,18 @@ class DeliveryOracle:
         timestamp = headers.get(signing.TIMESTAMP_HEADER.lower(), "")
         signature = headers.get(signing.SIGNATURE_HEADER.lower(), "")
         if sender not in self.secrets:
-            raise refused(401, "unknown_sender", f"unknown webhook sender {sender!r}", signing.SENDER_HEADER)
+            raise refused(Unauthorized(f"unknown webhook sender {sender!r}", signing.SENDER_HEADER, "unknown_sender"))
         if not timestamp.isdigit():
-            raise refused(401, "bad_timestamp", f"{signing.TIMESTAMP_HEADER} must be unix seconds",
-                          signing.TIMESTAMP_HEADER)
+            raise refused(Unauthorized(f"{signing.TIMESTAMP_HEADER} must be unix seconds", signing.TIMESTAMP_HEADER,
+                                       "bad_timestamp"))
         skew = abs(time.time() - int(timestamp))
         if skew > self.config.max_clock_skew_s:
-            raise refused(401, "stale_timestamp", f"timestamp is {skew:.0f} s away from now (limit "
-                          f"{self.config.max_clock_skew_s} s)", signing.TIMESTAMP_HEADER)
+            raise refused(Unauthorized(f"timestamp is {skew:.0f} s away from now (limit "
+                                       f"{self.config.max_clock_skew_s} s)", signing.TIMESTAMP_HEADER,
+                                       "stale_timestamp"))
         if not signing.signature_matches(self.secrets[sender], timestamp, body, signature):
-            raise refused(401, "bad_signature", f"signature does not match the body for sender {sender}",
-                          signing.SIGNATURE_HEADER)
+            raise refused(Unauthorized(f"signature does not match the body for sender {sender}",
+                                       signing.SIGNATURE_HEADER, "bad_signature"))
         return sender
 
     def intake(self, headers: dict[str, str], body: bytes) -> dict[str, Any]:
@@ -109,8 +110,8 @@ class DeliveryOracle:
             report = DeliveryReport.model_validate_json(body)
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise refused(422, "invalid", f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
-                          str(first["loc"][-1]) if first["loc"] else "body") from exc
+            raise refused(InvalidInput(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
+                                       str(first["loc"][-1]) if first["loc"] else "body")) from exc
         store = self._intake_store()
         if store.delivery_known(sender, report.delivery_id):
             raise _replayed(sender, report)
@@ -130,15 +131,15 @@ class DeliveryOracle:
             order = self.suite.order(report.order_id)
         except ContractRevert as exc:
             if exc.error_name == "OrderNotFound":
-                raise refused(404, "not_found", f"no order {report.order_id}", "order_id") from exc
+                raise refused(NotFound(f"no order {report.order_id}", "order_id")) from exc
             raise
         if order.status is not OrderStatus.SHIPPED:
-            raise refused(409, "not_shipped", f"order {report.order_id} is {order.status.name.lower()}, not shipped",
-                          "order_id")
+            raise refused(Conflict(f"order {report.order_id} is {order.status.name.lower()}, not shipped", "order_id",
+                                   "not_shipped"))
         expected = store.shipment_ref(report.order_id) or self._shipped_ref_from_chain(report.order_id)
         if expected != "0x" + tracking_ref(report.tracking_number).hex():
-            raise refused(422, "tracking_mismatch", f"tracking number does not match order {report.order_id}'s "
-                          "shipment", "tracking_number")
+            raise refused(InvalidInput(f"tracking number does not match order {report.order_id}'s shipment",
+                                       "tracking_number", "tracking_mismatch"))
 
     def _shipped_ref_from_chain(self, order_id: int) -> str | None:
         """The trackingRef of the order's OrderShipped event, when the stream has not seen it yet."""

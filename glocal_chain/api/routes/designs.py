@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from glocal_chain.api.deps import ApiServices, read_body, services
+from glocal_chain.api.deps import ApiServices, services
 from glocal_chain.api.designs import DesignHashMismatch
-from glocal_chain.api.errors import invalid, not_found
 from glocal_chain.api.schemas import StoredDesign
+from glocal_chain.errors import InvalidInput, NotFound
+from glocal_chain.web.body import read_body
 
 router = APIRouter(prefix="/v1/designs", tags=["designs"])
 SHA256 = r"^(0x)?[0-9a-fA-F]{64}$"
@@ -21,12 +22,12 @@ async def upload_design(request: Request,
     """Stores the request body (the design file, e.g. G-code) and returns its sha256."""
     body = await read_body(request, api.max_design_bytes, "design")
     if not body:
-        raise invalid("body", "the design file is empty")
+        raise InvalidInput("the design file is empty", "body")
     expected = sha256.lower().removeprefix("0x") if sha256 else None
     try:
         digest = api.designs.put(body, expected)
     except DesignHashMismatch as exc:
-        raise invalid("sha256", exc.message) from exc
+        raise InvalidInput(exc.message, "sha256") from exc
     return {"sha256": "0x" + digest, "size": len(body)}
 
 
@@ -37,6 +38,6 @@ def download_design(sha256: str = Path(pattern=SHA256), api: ApiServices = Depen
     digest = sha256.lower().removeprefix("0x")
     content = api.designs.get(digest)
     if content is None:
-        raise not_found("design", "0x" + digest, "sha256")
+        raise NotFound(f"no design 0x{digest}", "sha256")
     return Response(content, media_type="application/octet-stream",
                     headers={"ETag": f'"{digest}"', "Cache-Control": "public, max-age=31536000, immutable"})

@@ -1,8 +1,8 @@
-"""/healthz and /metrics."""
+"""/healthz (/metrics is the shared one, glocal_chain.web.metrics)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends
 
 from glocal_chain.api.deps import ApiServices, services
 
@@ -11,7 +11,8 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz")
 def healthz(api: ApiServices = Depends(services)) -> dict[str, object]:
-    """Liveness and how far the read model is behind the chain (`chain: unreachable` when it is down)."""
+    """Liveness, how far the read model is behind the chain (`chain: unreachable` when it is down) and this
+    process's part in indexing (`indexer`: writer, standby while another process writes, or off)."""
     indexed = api.market.indexed_block()
     try:
         head: int | None = api.chain_head()
@@ -19,13 +20,4 @@ def healthz(api: ApiServices = Depends(services)) -> dict[str, object]:
         head = None
     return {"status": "ok" if head is not None else "degraded", "indexed_block": indexed, "chain_head": head,
             "lag_blocks": None if head is None or indexed is None else max(0, head - indexed),
-            "chain": "reachable" if head is not None else "unreachable"}
-
-
-@router.get("/metrics", response_class=Response)
-def metrics(api: ApiServices = Depends(services)) -> Response:
-    """Prometheus text format."""
-    indexed = api.market.indexed_block()
-    if indexed is not None:
-        api.metrics.indexed_block.set(indexed)
-    return Response(api.metrics.exposition(), media_type="text/plain; version=0.0.4")
+            "chain": "reachable" if head is not None else "unreachable", "indexer": api.indexer_role()}

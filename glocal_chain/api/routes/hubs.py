@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from glocal_chain import geo
 from glocal_chain.api.deps import ApiServices, services
-from glocal_chain.api.errors import invalid, not_found
 from glocal_chain.api.schemas import MAX_ID, Hub, NearbyHubs
+from glocal_chain.errors import InvalidInput, NotFound
 from glocal_chain.sdk.models import HubStatus
 
 router = APIRouter(prefix="/v1/hubs", tags=["hubs"])
@@ -21,7 +21,7 @@ def list_hubs(status: str | None = Query(None, description=f"One of {', '.join(S
               api: ApiServices = Depends(services)) -> list[dict[str, object]]:
     """Hubs, oldest first."""
     if status is not None and status not in STATUSES:
-        raise invalid("status", f"unknown hub status {status!r}; one of {', '.join(STATUSES)}")
+        raise InvalidInput(f"unknown hub status {status!r}; one of {', '.join(STATUSES)}", "status")
     return api.market.hubs(STATUSES.get(status or ""), limit, offset)
 
 
@@ -35,9 +35,9 @@ def near(geohash: str = Query(description="Where the buyer is"),
     try:
         geo.validate(geohash)
     except geo.InvalidGeohash as exc:
-        raise invalid("geohash", exc.message) from exc
+        raise InvalidInput(exc.message, "geohash") from exc
     if not api.market.product_exists(product):
-        raise not_found("product", product, "product")
+        raise NotFound(f"no product {product}", "product")
     return api.market.near(geohash, product, radius_km, limit)
 
 
@@ -46,5 +46,5 @@ def show_hub(hub_id: int = Path(ge=1, le=MAX_ID), api: ApiServices = Depends(ser
     """One hub with its reputation."""
     hub = api.market.hub(hub_id)
     if hub is None:
-        raise not_found("hub", hub_id, "hub_id")
+        raise NotFound(f"no hub {hub_id}", "hub_id")
     return hub

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Query
 
 from glocal_chain.api.deps import ApiServices, address, services
-from glocal_chain.api.errors import invalid, not_found
 from glocal_chain.api.schemas import MAX_ID, MAX_ORDER_ID, Order
+from glocal_chain.errors import InvalidInput, NotFound
 from glocal_chain.sdk.models import OrderStatus
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
@@ -20,9 +20,9 @@ def list_orders(buyer: str | None = Query(None), hub: int | None = Query(None, g
                 api: ApiServices = Depends(services)) -> list[dict[str, object]]:
     """Orders of a buyer or a hub (one of them is required), newest first."""
     if buyer is None and hub is None:
-        raise invalid("buyer", "give buyer=<address> or hub=<hub id>")
+        raise InvalidInput("give buyer=<address> or hub=<hub id>", "buyer")
     if status is not None and status not in STATUSES:
-        raise invalid("status", f"unknown order status {status!r}; one of {', '.join(STATUSES)}")
+        raise InvalidInput(f"unknown order status {status!r}; one of {', '.join(STATUSES)}", "status")
     return api.market.orders(address(buyer, "buyer") if buyer else None, hub, STATUSES.get(status or ""), limit,
                              offset)
 
@@ -32,5 +32,5 @@ def show_order(order_id: int = Path(ge=1, le=MAX_ORDER_ID), api: ApiServices = D
     """One order and every event in its life, oldest first."""
     order = api.market.order(order_id)
     if order is None:
-        raise not_found("order", order_id, "order_id")
+        raise NotFound(f"no order {order_id}", "order_id")
     return order

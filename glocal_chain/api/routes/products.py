@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Query
 
 from glocal_chain.api.deps import ApiServices, address, services
-from glocal_chain.api.errors import not_found
 from glocal_chain.api.schemas import MAX_ID, Product
+from glocal_chain.errors import NotFound
 
 router = APIRouter(prefix="/v1/products", tags=["products"])
 
@@ -26,5 +26,5 @@ def show_product(product_id: int = Path(ge=1, le=MAX_ID), api: ApiServices = Dep
     """One product with every hub's offer for it."""
     product = api.market.product(product_id)
     if product is None:
-        raise not_found("product", product_id, "product_id")
+        raise NotFound(f"no product {product_id}", "product_id")
     return product

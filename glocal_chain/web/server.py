@@ -1,9 +1,10 @@
-"""Running the services: a FastAPI app under a real uvicorn server, in the foreground (`glocal api run`,
-`glocal oracle run`) or in a background thread (the demo, tests, benchmarks), beside a worker thread
-(indexer, confirmation worker) that stops when the server does."""
+"""Running a service's FastAPI app under a real uvicorn server: in the foreground (`glocal api run`,
+`glocal oracle run`) or in a background thread (the agent's metrics, the demo, tests, benchmarks), beside a
+worker thread (indexer, confirmation worker) that stops when the server does."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +23,18 @@ WORKER_JOIN_S = 15.0
 def _server(app: FastAPI, host: str, port: int) -> uvicorn.Server:
     return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                                          lifespan="off"))
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening address taken now, so the port (0: a free one) is known before the server starts."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise GlocalError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    return sock
 
 
 def serve(app: FastAPI, host: str, port: int) -> None:
@@ -46,10 +59,15 @@ def worker_thread(target: Callable[[], None], name: str, stop: threading.Event,
 
 
 class BackgroundServer:
+    """`app` on host:port (0: a free port, in `port` and `url` from construction on) in a daemon thread."""
+
     def __init__(self, app: FastAPI, port: int, host: str = "127.0.0.1") -> None:
-        self.server = _server(app, host, port)
-        self.url = f"http://{host}:{port}"
-        self._thread = threading.Thread(target=self.server.run, name=f"http-{port}", daemon=True)
+        self._socket = _bind(host, port)
+        self.port: int = self._socket.getsockname()[1]
+        self.server = _server(app, host, self.port)
+        self.url = f"http://{host}:{self.port}"
+        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._socket]},
+                                        name=f"http-{self.port}", daemon=True)
 
     def start(self) -> BackgroundServer:
         self._thread.start()
@@ -62,7 +80,9 @@ class BackgroundServer:
 
     def stop(self) -> None:
         self.server.should_exit = True
-        self._thread.join(10)
+        if self._thread.is_alive():
+            self._thread.join(10)
+        self._socket.close()
 
     def __enter__(self) -> BackgroundServer:
         return self.start()

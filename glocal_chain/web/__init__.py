@@ -1,0 +1,22 @@
+"""The web plumbing the services share (the API, the delivery oracle, the hub agent's metrics, and the web
+app to come), below the services and above the chain-level foundations. Its whole API:
+
+- `service_app(title, description, metrics, statuses)`: a FastAPI app with the error handlers and /metrics;
+- errors: every refusal is `{"error": {"code", "message", "field"?}}` (`error_body`). Domain code raises
+  GlocalError subclasses (glocal_chain.errors: NotFound, InvalidInput, Unauthorized, Conflict, TooLarge,
+  ContractRevert, ChainError), each app maps them to HTTP statuses in one `statuses` mapping
+  (`STANDARD_STATUSES` by default; `install_error_handlers` for an app built otherwise);
+- `read_body(request, limit, what)`: the request body, TooLarge past `limit`;
+- `ServiceMetrics(service)`: a Prometheus registry per service, `glocal_<service>_*` metrics;
+- `BackgroundServer`, `serve`, `worker_thread`: the server lifecycle (uvicorn in a thread or in the
+  foreground, beside a worker thread).
+"""
+
+from glocal_chain.web.app import service_app
+from glocal_chain.web.body import read_body
+from glocal_chain.web.errors import STANDARD_STATUSES, StatusMap, error_body, install_error_handlers
+from glocal_chain.web.metrics import ServiceMetrics
+from glocal_chain.web.server import BackgroundServer, serve, worker_thread
+
+__all__ = ["STANDARD_STATUSES", "BackgroundServer", "ServiceMetrics", "StatusMap", "error_body",
+           "install_error_handlers", "read_body", "serve", "service_app", "worker_thread"]
