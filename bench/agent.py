@@ -24,12 +24,12 @@ import httpx
 
 from glocal_chain.agent.agent import HubAgent, Printer
 from glocal_chain.agent.designs import DesignLibrary
-from glocal_chain.agent.store import AgentStore
 from glocal_chain.chain.anvil import EphemeralNode
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.demo.market import open_local_market
+from glocal_chain.events.service import Following
 from glocal_chain.events.store import open_database
 from glocal_chain.events.stream import EventStream
 from glocal_chain.printers.base import JobResult, PrinterState, PrinterStatus
@@ -78,12 +78,9 @@ def _world(node: EphemeralNode, tmp: Path) -> dict[str, Any]:
             "hub_id": market.hub_id, "product": market.product_id, "designs": designs}
 
 
-def _agent(world: dict[str, Any], db: sqlite3.Connection, printer: Any) -> tuple[HubAgent, EventStream]:
-    agent = HubAgent(world["hub"], world["hub_id"], AgentStore(db), DesignLibrary([world["designs"]]),
-                     [Printer(printer, 1)])
-    stream = EventStream.for_deployment(world["w3"], world["deployment"], "bench", db, agent.handle_events,
-                                        on_reorg=agent.on_reorg)
-    return agent, stream
+def _agent(world: dict[str, Any], db: sqlite3.Connection, printer: Any, poll_interval_s: float = 0.5) -> HubAgent:
+    return HubAgent(world["hub"], world["hub_id"], db, DesignLibrary([world["designs"]]), [Printer(printer, 1)],
+                    Following("bench", poll_interval_s=poll_interval_s))
 
 
 def dispatch_latency() -> dict[str, float]:
@@ -92,7 +89,7 @@ def dispatch_latency() -> dict[str, float]:
         tmp = Path(tmp_name)
         world = _world(node, tmp)
         driver = OctoPrintDriver("bench", server.url, server.api_key)
-        agent, stream = _agent(world, open_database(tmp / "agent.db"), driver)
+        agent = _agent(world, open_database(tmp / "agent.db"), driver, poll_interval_s=0.05)
         block_seen: dict[int, float] = {}
         dispatched: dict[int, float] = {}
         agent.metrics.dispatch_callbacks.append(lambda order_id: dispatched.setdefault(order_id, time.monotonic()))
@@ -107,7 +104,7 @@ def dispatch_latency() -> dict[str, float]:
                 time.sleep(0.005)
 
         watcher = threading.Thread(target=watch_blocks, daemon=True)
-        runner = threading.Thread(target=agent.run, args=(stream, stop, 0.05), daemon=True)
+        runner = threading.Thread(target=agent.run, args=(stop,), daemon=True)
         watcher.start()
         runner.start()
         latencies = []
@@ -180,11 +177,10 @@ def throughput() -> dict[str, float]:
         world = _world(node, tmp)
         orders = [world["buyer"].place_order(world["product"], world["hub_id"], 1, UNIT).order_id
                   for _ in range(THROUGHPUT_ORDERS)]
-        agent, stream = _agent(world, open_database(tmp / "agent.db"), InstantPrinter("instant"))
+        agent = _agent(world, open_database(tmp / "agent.db"), InstantPrinter("instant"))
         started = time.monotonic()
         while len(agent.store.orders_in("shipped")) < THROUGHPUT_ORDERS:
-            stream.poll()
-            agent.tick()
+            agent.step()
         elapsed = time.monotonic() - started
         assert all(world["buyer"].order(o).status is OrderStatus.SHIPPED for o in orders)
         return {"orders_per_s": round(THROUGHPUT_ORDERS / elapsed, 1), "throughput_orders": THROUGHPUT_ORDERS}

@@ -14,16 +14,16 @@ A printer or the RPC being down raises; `run` backs off and resumes, losing noth
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.store import AgentStore, Job
+from glocal_chain.database import Connection
 from glocal_chain.errors import ChainError, ContractRevert, GlocalError
-from glocal_chain.events.loop import run_until_stopped
-from glocal_chain.events.stream import ChainEvent, EventStream
+from glocal_chain.events.service import ChainService, Following
+from glocal_chain.events.stream import ChainEvent
 from glocal_chain.printers.base import JobResult, PrinterDriver, PrinterState, PrinterUnavailable
 from glocal_chain.sdk.models import OrderStatus
 from glocal_chain.sdk.suite import GlocalSuite
@@ -45,31 +45,49 @@ class Printer:
 
 @dataclass
 class AgentMetrics:
+    """The agent's counters, served as `glocal_agent_<name>` (with the loop's `errors`, the queue depth and the
+    chain lag; see runner), and hooks called with each order whose job a printer took (benchmarks)."""
+
     orders_seen: int = 0
     jobs_started: int = 0
     jobs_finished: int = 0
     jobs_failed: int = 0
     retries: int = 0
-    errors: int = 0
     dispatch_callbacks: list[Callable[[int], None]] = field(default_factory=list)
 
 
-class HubAgent:
-    def __init__(self, suite: GlocalSuite, hub_id: int, store: AgentStore, designs: DesignLibrary,
-                 printers: list[Printer], max_attempts: int = 3,
-                 product_capabilities: dict[int, int] | None = None, printer_timeout_s: float = 300.0,
-                 product_materials: dict[int, str] | None = None) -> None:
+@dataclass(frozen=True)
+class JobPolicy:
+    """How the agent makes orders: attempts per unit, what each product needs of a printer (capability bits,
+    material; default: any printer) and how long a printer may be unreachable before its job counts as failed."""
+
+    max_attempts: int = 3
+    product_capabilities: dict[int, int] = field(default_factory=dict)
+    printer_timeout_s: float = 300.0
+    product_materials: dict[int, str] = field(default_factory=dict)
+
+
+class HubAgent(ChainService):
+    """The hub's chain-following service: its store and event stream in `db`, its printers, its policy."""
+
+    service_name = "agent"
+    recoverable = (ChainError, PrinterUnavailable, ContractRevert, ConnectionError)
+
+    def __init__(self, suite: GlocalSuite, hub_id: int, db: Connection, designs: DesignLibrary,
+                 printers: list[Printer], following: Following, policy: JobPolicy | None = None) -> None:
         self.suite = suite
         self.hub_id = hub_id
-        self.store = store
+        self.store = AgentStore(db)
         self.designs = designs
         self.printers = {p.driver.name: p for p in printers}
-        self.max_attempts = max_attempts
-        self.product_capabilities = product_capabilities or {}
-        self.product_materials = product_materials or {}
-        self.printer_timeout_s = printer_timeout_s
+        policy = policy or JobPolicy()
+        self.max_attempts = policy.max_attempts
+        self.product_capabilities = policy.product_capabilities
+        self.product_materials = policy.product_materials
+        self.printer_timeout_s = policy.printer_timeout_s
         self.metrics = AgentMetrics()
         self._down_since: dict[str, float] = {}
+        super().__init__(suite.w3, suite.deployment, db, following)
 
     def on_reorg(self, fork_block: int) -> None:
         """The chain reorganised: transactions of ours may have been dropped, so re-read the nonce."""
@@ -77,13 +95,12 @@ class HubAgent:
             self.suite.sender.reset_nonce()
         log.warning("chain reorganised back to block %d", fork_block)
 
-    # ------------------------------------------------------------------ event handler (inside the stream's transaction)
-    def handle_events(self, events: list[ChainEvent], db: object) -> None:
-        for event in events:
-            if event.name == "OrderPlaced" and event.args["hubId"] == self.hub_id:
-                self.store.add_order(event.args["orderId"], event.args["productId"], event.args["quantity"],
-                                     event.block_number, event.tx_hash)
-                self.metrics.orders_seen += 1
+    # ------------------------------------------------------------------ handlers (inside the stream's transaction)
+    def on_OrderPlaced(self, event: ChainEvent, db: Connection) -> None:  # noqa: N802 - event names
+        if event.args["hubId"] == self.hub_id:
+            self.store.add_order(event.args["orderId"], event.args["productId"], event.args["quantity"],
+                                 event.block_number, event.tx_hash)
+            self.metrics.orders_seen += 1
 
     # ------------------------------------------------------------------ one pass over the work
     def tick(self) -> None:
@@ -232,19 +249,3 @@ class HubAgent:
         if design is None:
             raise GlocalError(f"order {order_id}: its design file disappeared after acceptance")
         return design
-
-    # ------------------------------------------------------------------ loop
-    def run(self, stream: EventStream, stop: threading.Event, poll_interval_s: float = 0.5,
-            ws_url: str | None = None) -> None:
-        """Polls the stream and moves the work until `stop`; a newHeads subscription at `ws_url` wakes it early."""
-
-        def step() -> None:
-            stream.poll()
-            self.tick()
-
-        def count(_: BaseException) -> None:
-            self.metrics.errors += 1
-
-        run_until_stopped(step, stop, poll_interval_s,
-                          (ChainError, PrinterUnavailable, ContractRevert, ConnectionError), "agent", ws_url,
-                          on_error=count)

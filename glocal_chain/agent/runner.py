@@ -6,15 +6,14 @@ import logging
 import threading
 from dataclasses import asdict
 
-from glocal_chain.agent.agent import HubAgent, Printer
+from glocal_chain.agent.agent import HubAgent, JobPolicy, Printer
 from glocal_chain.agent.config import AgentConfig
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.observability import AgentObservability
-from glocal_chain.agent.store import AgentStore
 from glocal_chain.chain.networks import load_network
 from glocal_chain.errors import ConfigError
+from glocal_chain.events.service import Following
 from glocal_chain.events.store import open_database
-from glocal_chain.events.stream import EventStream
 from glocal_chain.printers.octoprint import OctoPrintDriver
 from glocal_chain.sdk.suite import GlocalSuite
 from glocal_chain.wallet.keystore import unlock
@@ -26,7 +25,6 @@ DRIVERS = {"octoprint": OctoPrintDriver}
 class AgentRunner:
     def __init__(self, config: AgentConfig, suite: GlocalSuite | None = None) -> None:
         network = load_network(config.network)
-        self.ws_url = network.ws_url
         self.suite = suite or GlocalSuite.open(network, unlock(config.wallet))
         hub = self.suite.hub(config.hub_id)
         if hub.operator != self.suite.me:
@@ -39,13 +37,13 @@ class AgentRunner:
                 raise ConfigError(f"printer {printer.name}: unknown driver {printer.driver!r} ({', '.join(DRIVERS)})")
             printers.append(Printer(DRIVERS[printer.driver](printer.name, printer.url, printer.key()),
                                     printer.capabilities, tuple(printer.materials)))
-        self.agent = HubAgent(self.suite, config.hub_id, AgentStore(self.db),
-                              DesignLibrary(config.design_dirs, config.design_urls), printers, config.max_attempts,
-                              config.product_capabilities, config.printer_timeout_s, config.product_materials)
-        self.stream = EventStream.for_deployment(self.suite.w3, self.suite.deployment, f"agent-hub-{config.hub_id}",
-                                                 self.db, self.agent.handle_events,
-                                                 confirmations=network.confirmations_or(config.confirmations),
-                                                 on_reorg=self.agent.on_reorg)
+        confirmations = network.confirmations_or(config.confirmations)
+        following = Following(f"agent-hub-{config.hub_id}", confirmations=confirmations,
+                              poll_interval_s=config.poll_interval_s, ws_url=network.ws_url)
+        policy = JobPolicy(config.max_attempts, config.product_capabilities, config.printer_timeout_s,
+                           config.product_materials)
+        self.agent = HubAgent(self.suite, config.hub_id, self.db, DesignLibrary(config.design_dirs, config.design_urls),
+                              printers, following, policy)
         self.config = config
         self.observability = None
         if config.metrics_port is not None:
@@ -53,8 +51,9 @@ class AgentRunner:
 
     def _metrics(self) -> dict[str, float]:
         values: dict[str, float] = {k: v for k, v in asdict(self.agent.metrics).items() if isinstance(v, int)}
+        values["errors"] = self.agent.loop_errors
         values["queue_depth"] = len(self.agent.store.jobs_in("queued"))
-        values["chain_lag_blocks"] = self.stream.stats.lag_blocks
+        values["chain_lag_blocks"] = self.agent.stream.stats.lag_blocks
         return values
 
     def run(self, stop: threading.Event) -> None:
@@ -62,7 +61,7 @@ class AgentRunner:
             self.observability.start()
             log.info("agent metrics on http://127.0.0.1:%d/metrics", self.observability.port)
         try:
-            self.agent.run(self.stream, stop, self.config.poll_interval_s, ws_url=self.ws_url)
+            self.agent.run(stop)
         finally:
             if self.observability is not None:
                 self.observability.stop()

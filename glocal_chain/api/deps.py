@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fastapi import Request
 from web3 import Web3
 
 from glocal_chain.api.designs import DesignStore
 from glocal_chain.api.unsigned import UnsignedTransactions
-from glocal_chain.errors import InvalidInput
+from glocal_chain.errors import InvalidInput, NotFound
 from glocal_chain.indexer.read_model import MarketReadModel
 from glocal_chain.web.metrics import ServiceMetrics
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -35,3 +38,10 @@ def address(value: str, field: str) -> str:
     if not Web3.is_address(value):
         raise InvalidInput(f"{field} {value!r} is not an address (0x followed by 40 hex digits)", field)
     return Web3.to_checksum_address(value)
+
+
+def found(item: T | None, what: str, field: str) -> T:
+    """`item` (one row of the read model, looked up by the path parameter `field`), or NotFound("no <what>")."""
+    if item is None:
+        raise NotFound(f"no {what}", field)
+    return item

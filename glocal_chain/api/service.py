@@ -3,9 +3,8 @@ default) or as a stateless reader of a read model a separate `glocal indexer run
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
 
 from glocal_chain.api.app import create_app
@@ -18,7 +17,7 @@ from glocal_chain.database import open_database
 from glocal_chain.indexer.indexer import MarketIndexer, reputation_scoring, wait_for_read_model
 from glocal_chain.indexer.read_model import MarketReadModel
 from glocal_chain.sdk.suite import GlocalSuite
-from glocal_chain.web import BackgroundServer, ServiceMetrics, serve, worker_thread
+from glocal_chain.web import BackgroundServer, ServiceMetrics, serve
 
 READ_MODEL_WAIT_S = 120.0  # how long a reader waits at start for the indexer to create the read model
 
@@ -28,13 +27,13 @@ class ApiService:
                  suite: GlocalSuite | None = None) -> None:
         network = network or load_network(settings.network)
         self.settings = settings
-        self.ws_url = network.ws_url
         self.suite = suite or GlocalSuite.open(network)
         self.indexer: MarketIndexer | None = None
         if settings.indexer:
             self.indexer = MarketIndexer(self.suite.w3, self.suite.deployment, open_database(settings.database()),
                                          reputation_scoring(self.suite),
-                                         network.confirmations_or(settings.confirmations))
+                                         network.confirmations_or(settings.confirmations),
+                                         settings.poll_interval_s, network.ws_url)
         self.market = MarketReadModel(partial(open_database, settings.database()))
         self.metrics = ServiceMetrics("api")
         self._indexed_block = self.metrics.gauge("indexed_block", "Last block in the read model")
@@ -44,7 +43,6 @@ class ApiService:
                                     UnsignedTransactions(self.suite, network.gas_policy), self.metrics,
                                     self._chain_head, settings.max_design_bytes, self._indexer_role)
         self.app = create_app(self.services)
-        self.stop = threading.Event()
 
     def _chain_head(self) -> int:
         head = int(self.suite.w3.eth.block_number)
@@ -67,9 +65,9 @@ class ApiService:
             return 0
         return self.indexer.poll()
 
-    def _index(self) -> None:
-        if self.indexer is not None:
-            self.indexer.run(self.stop, self.settings.poll_interval_s, self.ws_url)
+    def _indexing(self) -> AbstractContextManager[object]:
+        """The in-process indexer following the chain in a background thread (if this process indexes)."""
+        return self.indexer.in_background() if self.indexer is not None else nullcontext()
 
     def _close(self) -> None:
         self.market.close()
@@ -80,8 +78,7 @@ class ApiService:
     def in_background(self) -> Iterator[BackgroundServer]:
         """The indexer and the API in background threads, stopped on exit (demo, tests, benchmarks)."""
         try:
-            with worker_thread(self._index, "market-index", self.stop), \
-                    BackgroundServer(self.app, self.settings.port, self.settings.host) as server:
+            with self._indexing(), BackgroundServer(self.app, self.settings.port, self.settings.host) as server:
                 yield server
         finally:
             self._close()
@@ -89,7 +86,7 @@ class ApiService:
     def run(self) -> None:
         """Serves until SIGINT or SIGTERM, with the indexer (if any) following the chain."""
         try:
-            with worker_thread(self._index, "market-index", self.stop):
+            with self._indexing():
                 serve(self.app, self.settings.host, self.settings.port)
         finally:
             self._close()

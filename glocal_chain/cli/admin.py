@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from glocal_chain.cli.options import JsonOption, NetworkOption, WalletOption, open_suite
@@ -9,6 +11,7 @@ from glocal_chain.cli.output import emit
 from glocal_chain.cli.suite_action import run_on_suite, show, show_config
 from glocal_chain.sdk.inputs import InputError, format_units, parse_units
 from glocal_chain.sdk.models import Hub
+from glocal_chain.sdk.suite import GlocalSuite
 
 app = typer.Typer(help="Consortium operator: hubs, roles, quorum, tokens, fee, lead-time cap, pause.",
                   no_args_is_help=True)
@@ -49,12 +52,19 @@ _role_command("add-arbiter", "arbiter", True, "Grant the arbiter role.")
 _role_command("remove-arbiter", "arbiter", False, "Revoke the arbiter role.")
 
 
-@app.command("set-quorum")
-def set_quorum(quorum: int, network: NetworkOption = None, wallet: WalletOption = None,
-               json_output: JsonOption = False) -> None:
-    """How many oracle confirmations deliver an order."""
-    run_on_suite(network, wallet, json_output, lambda suite: suite.set_quorum(quorum),
-                 show_config(f"quorum is {quorum}"))
+def _setting_command(name: str, argument: str, change: Callable[[GlocalSuite, int], object],
+                     describe: Callable[[int], str], doc: str) -> None:
+    """Registers `glocal admin NAME ARGUMENT`: sets one governance parameter (an integer) and shows them all."""
+    def command(value: int = typer.Argument(..., metavar=argument), network: NetworkOption = None,
+                wallet: WalletOption = None, json_output: JsonOption = False) -> None:
+        run_on_suite(network, wallet, json_output, lambda suite: change(suite, value), show_config(describe(value)))
+    command.__doc__ = doc
+    app.command(name)(command)
+
+
+_setting_command("set-quorum", "quorum", lambda suite, quorum: suite.set_quorum(quorum),
+                 lambda quorum: f"quorum is {quorum}",
+                 "How many oracle confirmations deliver an order.")
 
 
 @app.command("allow-token")
@@ -84,20 +94,12 @@ def allow_token(token: str, allowed: bool = typer.Option(True, "--allowed/--disa
          f"{symbol} gives an order full reputation weight")
 
 
-@app.command("set-lead-time-cap")
-def set_lead_time_cap(hours: int, network: NetworkOption = None, wallet: WalletOption = None,
-                      json_output: JsonOption = False) -> None:
-    """The longest lead time any new order may have (offers above it cannot be ordered)."""
-    run_on_suite(network, wallet, json_output, lambda suite: suite.set_lead_time_cap(hours),
-                 show_config(f"lead-time cap is {hours} h"))
-
-
-@app.command("set-fee")
-def set_fee(fee_bps: int, network: NetworkOption = None, wallet: WalletOption = None,
-            json_output: JsonOption = False) -> None:
-    """Community fee in basis points of the hub's part."""
-    run_on_suite(network, wallet, json_output, lambda suite: suite.set_fee(fee_bps),
-                 show_config(f"community fee is {fee_bps / 100:.2f} %"))
+_setting_command("set-lead-time-cap", "hours", lambda suite, hours: suite.set_lead_time_cap(hours),
+                 lambda hours: f"lead-time cap is {hours} h",
+                 "The longest lead time any new order may have (offers above it cannot be ordered).")
+_setting_command("set-fee", "fee_bps", lambda suite, fee_bps: suite.set_fee(fee_bps),
+                 lambda fee_bps: f"community fee is {fee_bps / 100:.2f} %",
+                 "Community fee in basis points of the hub's part.")
 
 
 @app.command()

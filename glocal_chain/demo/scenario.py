@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,6 @@ import httpx
 
 from glocal_chain.agent.agent import HubAgent, Printer, pickup_tracking_number
 from glocal_chain.agent.designs import DesignLibrary
-from glocal_chain.agent.store import AgentStore
 from glocal_chain.api.service import ApiService
 from glocal_chain.api.settings import ApiSettings
 from glocal_chain.chain.anvil import EphemeralNode, free_port
@@ -30,8 +29,9 @@ from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import load_deploy_config
 from glocal_chain.deploy.deployer import deploy_suite
 from glocal_chain.errors import GlocalError
+from glocal_chain.events.service import Following
 from glocal_chain.events.store import open_database
-from glocal_chain.events.stream import EventStream, wait_for
+from glocal_chain.events.stream import wait_for
 from glocal_chain.oracle import signing
 from glocal_chain.oracle.config import OracleConfig, WebhookSender
 from glocal_chain.oracle.runner import OracleRunner
@@ -140,8 +140,8 @@ def _day(stage: Stage) -> dict[str, int]:
         f"hub {r['hub_id']} {r['distance_km']:.1f} km" for r in ranked) + f" -> hub {chosen}")
 
     driver = OctoPrintDriver("virtual-mk4", stage.octoprint.url, stage.octoprint.api_key)
-    with HubAgentThread(people["fablab (near)"], near.hub_id, driver, stage.workdir,
-                    f"{api.base_url}/v1/designs/{{sha256}}"):
+    with hub_agent(people["fablab (near)"], near.hub_id, driver, stage.workdir,
+                   f"{api.base_url}/v1/designs/{{sha256}}"):
         quote = buyer.quote(product.product_id, chosen, 1)
         first = buyer.place_order(product.product_id, chosen, 1, 15_000_000, terms=quote.terms).order_id
         say(f"[6/8] order {first} escrowed on the quoted terms ({format_units(quote.total, 6)} gUSD, design "
@@ -176,28 +176,19 @@ def _day(stage: Stage) -> dict[str, int]:
     return {"delivered": first, "resolved": second, "cancelled": third}
 
 
-class HubAgentThread:
+@contextmanager
+def hub_agent(hub: GlocalSuite, hub_id: int, driver: OctoPrintDriver, workdir: Path,
+              design_url: str) -> Iterator[HubAgent]:
     """The near hub's agent in a background thread, fetching designs from the API's store."""
-
-    def __init__(self, hub: GlocalSuite, hub_id: int, driver: OctoPrintDriver, workdir: Path, design_url: str) -> None:
-        self.db = open_database(workdir / "agent.db")
-        self.agent = HubAgent(hub, hub_id, AgentStore(self.db), DesignLibrary([], [design_url]), [Printer(driver, 1)])
-        self.stream = EventStream.for_deployment(hub.w3, hub.deployment, "demo-agent", self.db,
-                                                 self.agent.handle_events, on_reorg=self.agent.on_reorg)
-        self.driver = driver
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.agent.run, args=(self.stream, self.stop, 0.2), name="hub-agent",
-                                       daemon=True)
-
-    def __enter__(self) -> HubAgentThread:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop.set()
-        self.thread.join(30)
-        self.driver.close()
-        self.db.close()
+    db = open_database(workdir / "agent.db")
+    agent = HubAgent(hub, hub_id, db, DesignLibrary([], [design_url]), [Printer(driver, 1)],
+                     Following("demo-agent", poll_interval_s=0.2))
+    try:
+        with agent.in_background(join_s=30):
+            yield agent
+    finally:
+        driver.close()
+        db.close()
 
 
 def _stay_open(stage: Stage, orders: dict[str, int]) -> None:

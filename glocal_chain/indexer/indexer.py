@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from web3 import Web3
@@ -11,10 +10,9 @@ from web3 import Web3
 from glocal_chain.database import Connection, table_exists
 from glocal_chain.deploy.deployments import Deployment
 from glocal_chain.errors import ConfigError
-from glocal_chain.events.loop import run_until_stopped
+from glocal_chain.events.service import ChainService, Following
 from glocal_chain.events.store import SCHEMA as STREAM_SCHEMA
 from glocal_chain.events.store import StreamStore
-from glocal_chain.events.stream import RECOVERABLE_ERRORS, EventStream
 from glocal_chain.indexer.projection import MarketProjection, ReputationScoring
 from glocal_chain.indexer.schema import SCHEMA, SCHEMA_VERSION, STREAM_NAME, TABLES, VERSION_SCHEMA
 from glocal_chain.indexer.writer_lock import WriterLock
@@ -69,22 +67,23 @@ def reputation_scoring(suite: GlocalSuite) -> ReputationScoring:
                              constants.PRIOR_RATING_CENTI_STARS().call(), constants.PRIOR_RELIABILITY_BPS().call())
 
 
-class MarketIndexer:
-    """Keeps the read model in `db` up to date with the chain. A reorganisation rebuilds it from the
-    deploy block (a consortium chain with finality and confirmations should never see one). Only the holder
-    of the writer lock writes (PostgreSQL; see writer_lock): another indexer of the same database stands
-    by, polling nothing, and takes over when the writer's connection closes."""
+class MarketIndexer(ChainService):
+    """Keeps the read model in `db` up to date with the chain, through MarketProjection's handlers. A
+    reorganisation rebuilds it from the deploy block (a consortium chain with finality and confirmations
+    should never see one). Only the holder of the writer lock writes (PostgreSQL; see writer_lock): another
+    indexer of the same database stands by, polling nothing, and takes over when the writer's connection
+    closes."""
+
+    service_name = "market index"
 
     def __init__(self, w3: Web3, deployment: Deployment, db: Connection, scoring: ReputationScoring,
-                 confirmations: int = 0) -> None:
-        self.db = db
+                 confirmations: int = 0, poll_interval_s: float = 0.5, ws_url: str | None = None) -> None:
         self.lock = WriterLock(db)
         self.projection = MarketProjection(scoring)
         self._rebuild = False
         self._writing = False
-        self.stream = EventStream.for_deployment(w3, deployment, STREAM_NAME, db, self.projection.handle,
-                                                 SUITE_CONTRACTS, confirmations=confirmations,
-                                                 on_reorg=self._on_reorg)
+        super().__init__(w3, deployment, db, Following(STREAM_NAME, SUITE_CONTRACTS, confirmations, poll_interval_s,
+                                                       ws_url), handlers=self.projection)
         self._take_writer_role()
 
     def _take_writer_role(self) -> bool:
@@ -98,7 +97,7 @@ class MarketIndexer:
     def role(self) -> str:
         return "writer" if self._writing else "standby"
 
-    def _on_reorg(self, fork_block: int) -> None:
+    def on_reorg(self, fork_block: int) -> None:
         self._rebuild = True
 
     def poll(self) -> int:
@@ -121,10 +120,3 @@ class MarketIndexer:
         self.stream.store.forget_all()
         self.db.execute("COMMIT")
         self._rebuild = False
-
-    def run(self, stop: threading.Event, poll_interval_s: float = 0.5, ws_url: str | None = None) -> None:
-        """Indexes until `stop`; an unreachable RPC backs off and resumes where the last batch committed."""
-        run_until_stopped(self._step, stop, poll_interval_s, RECOVERABLE_ERRORS, "market index", ws_url)
-
-    def _step(self) -> None:
-        self.poll()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,30 +59,21 @@ def _plain(value: Any) -> Any:
 
 
 class MarketProjection:
-    """One method per event; each writes only to the read model's tables."""
+    """The market indexer's handlers: one `on_<EventName>` per event (glocal_chain.events.service), each
+    writing only to the read model's tables; an order event's handler also adds it to the order's history."""
 
     def __init__(self, scoring: ReputationScoring) -> None:
         self.scoring = scoring
-        self._handlers: dict[str, Callable[[ChainEvent, Connection], None]] = {
-            name.removeprefix("_on_"): getattr(self, name) for name in dir(self) if name.startswith("_on_")}
-
-    def handle(self, events: list[ChainEvent], db: Connection) -> None:
-        for event in events:
-            handler = self._handlers.get(event.name)
-            if handler is not None:
-                handler(event, db)
-            if "orderId" in event.args and event.name in ORDER_EVENTS:
-                self._record_history(event, db)
 
     # ------------------------------------------------------------------ products and offers
-    def _on_ProductRegistered(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802 - event names
+    def on_ProductRegistered(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802 - event names
         a = e.args
         db.execute("INSERT INTO market_product VALUES (?, ?, ?, ?, 1, 1, ?, ?) ON CONFLICT (product_id) DO NOTHING",
                    (a["productId"], a["designer"], _plain(a["designHash"]), a["royaltyBps"], a["metadataURI"],
                     e.block_number))
         self._design_version(db, a["productId"], 1, a["designHash"], a["metadataURI"], e.block_number)
 
-    def _on_ProductVersionPublished(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_ProductVersionPublished(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         a = e.args
         db.execute("UPDATE market_product SET version = ?, design_hash = ?, metadata_uri = ? WHERE product_id = ?",
                    (a["version"], _plain(a["designHash"]), a["metadataURI"], a["productId"]))
@@ -96,38 +86,38 @@ class MarketProjection:
         db.execute("INSERT INTO market_design_version VALUES (?, ?, ?, ?, ?) ON CONFLICT (product_id, version) "
                    "DO NOTHING", (product_id, version, _plain(design_hash), metadata_uri, block))
 
-    def _on_RoyaltyChanged(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_RoyaltyChanged(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         db.execute("UPDATE market_product SET royalty_bps = ? WHERE product_id = ?",
                    (e.args["royaltyBps"], e.args["productId"]))
 
-    def _on_ProductRetired(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_ProductRetired(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         db.execute("UPDATE market_product SET active = 0 WHERE product_id = ?", (e.args["productId"],))
 
-    def _on_OfferPublished(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_OfferPublished(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         a = e.args
         db.execute("INSERT INTO market_offer VALUES (?, ?, ?, ?, ?) ON CONFLICT (product_id, hub_id) DO UPDATE SET "
                    "token = excluded.token, price = excluded.price, lead_time_hours = excluded.lead_time_hours",
                    (a["productId"], a["hubId"], a["token"], str(a["price"]), a["leadTimeHours"]))
 
-    def _on_OfferWithdrawn(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_OfferWithdrawn(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         db.execute("DELETE FROM market_offer WHERE product_id = ? AND hub_id = ?",
                    (e.args["productId"], e.args["hubId"]))
 
     # ------------------------------------------------------------------ governance (what orders are placed under)
-    def _on_PaymentTokenSet(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_PaymentTokenSet(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         a = e.args
         db.execute("INSERT INTO market_token VALUES (?, ?, ?, ?) ON CONFLICT (token) DO UPDATE SET "
                    "token_index = excluded.token_index, allowed = excluded.allowed, "
                    "rating_fee_unit = excluded.rating_fee_unit",
                    (a["token"], a["index"], int(a["allowed"]), str(a["ratingFeeUnit"])))
 
-    def _on_FeeChanged(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_FeeChanged(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         self._setting(db, "fee_bps", e.args["feeBps"])
 
-    def _on_QuorumChanged(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_QuorumChanged(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         self._setting(db, "quorum", e.args["quorum"])
 
-    def _on_LeadTimeCapChanged(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_LeadTimeCapChanged(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         self._setting(db, "max_lead_time_hours", e.args["maxLeadTimeHours"])
 
     @staticmethod
@@ -141,7 +131,7 @@ class MarketProjection:
         return default if row is None else int(row[0])
 
     # ------------------------------------------------------------------ hubs
-    def _on_HubRegistered(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_HubRegistered(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         a = e.args
         geohash = geo.from_bytes12(a["geohash"])
         latitude, longitude = geo.decode(geohash)
@@ -152,7 +142,7 @@ class MarketProjection:
                    (a["hubId"], a["operator"], int(HubStatus.PENDING), geohash, latitude, longitude,
                     a["capabilities"], a["metadataURI"], rating, reliability))
 
-    def _on_HubProfileUpdated(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_HubProfileUpdated(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         a = e.args
         geohash = geo.from_bytes12(a["geohash"])
         latitude, longitude = geo.decode(geohash)
@@ -160,13 +150,13 @@ class MarketProjection:
                    "metadata_uri = ? WHERE hub_id = ?",
                    (geohash, latitude, longitude, a["capabilities"], a["metadataURI"], a["hubId"]))
 
-    def _on_HubApproved(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_HubApproved(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         db.execute("UPDATE market_hub SET status = ? WHERE hub_id = ?", (int(HubStatus.APPROVED), e.args["hubId"]))
 
-    def _on_HubSuspended(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_HubSuspended(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         db.execute("UPDATE market_hub SET status = ? WHERE hub_id = ?", (int(HubStatus.SUSPENDED), e.args["hubId"]))
 
-    def _on_OutcomeRecorded(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_OutcomeRecorded(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         counter, on_time, finished = OUTCOME_EFFECTS[Outcome(e.args["outcome"])]
         if counter is None:
             return
@@ -176,7 +166,7 @@ class MarketProjection:
                    (weight if on_time else 0, weight if finished else 0, e.args["hubId"]))
         self._rescore(e.args["hubId"], db)
 
-    def _on_HubRated(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_HubRated(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         """One counted rating per rater and hub: the latest replaces the rater's earlier one, at the weight
         the event reports for the rater (the largest of its rated orders' weights there, capped)."""
         a = e.args
@@ -201,7 +191,7 @@ class MarketProjection:
                    (rating, reliability, hub_id))
 
     # ------------------------------------------------------------------ orders
-    def _on_OrderPlaced(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_OrderPlaced(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         """The order with what the escrow fixed at placement: the design version bought, the quorum and the
         community fee in force (from their events) and the reputation weight that fee buys."""
         a = e.args
@@ -214,45 +204,48 @@ class MarketProjection:
                    (a["orderId"], a["buyer"], a["hubId"], a["productId"], a["designVersion"], a["token"],
                     a["quantity"], str(a["amount"]), str(a["royalty"]), int(OrderStatus.PAID), a["acceptBy"],
                     self._setting_value(db, "quorum", 1), weight, e.block_number, e.block_number))
+        self._record_history(e, db)
 
-    def _on_OrderAccepted(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_OrderAccepted(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         self._set_status(e, db, OrderStatus.ACCEPTED, deadline=e.args["shipBy"])
 
-    def _on_OrderShipped(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_OrderShipped(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         self._set_status(e, db, OrderStatus.SHIPPED, deadline=e.args["disputeBy"])
         db.execute("UPDATE market_order SET tracking_ref = ?, shipped_late = ? WHERE order_id = ?",
                    (_plain(e.args["trackingRef"]), int(e.args["late"]), e.args["orderId"]))
 
-    def _on_DeliveryConfirmed(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_DeliveryConfirmed(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         db.execute("UPDATE market_order SET confirmations = ?, updated_block = ? WHERE order_id = ?",
                    (e.args["confirmations"], e.block_number, e.args["orderId"]))
+        self._record_history(e, db)
 
-    def _on_OrderDelivered(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_OrderDelivered(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         self._set_status(e, db, OrderStatus.DELIVERED)
 
-    def _on_OrderRefunded(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_OrderRefunded(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         self._set_status(e, db, OrderStatus.REFUNDED)
 
-    def _on_OrderDisputed(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_OrderDisputed(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         self._set_status(e, db, OrderStatus.DISPUTED, deadline=e.args["arbitrateBy"])
 
-    def _on_DisputeResolved(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_DisputeResolved(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         self._set_status(e, db, OrderStatus.RESOLVED)
 
-    def _on_OrderRated(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+    def on_OrderRated(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         db.execute("UPDATE market_order SET rating = ?, updated_block = ? WHERE order_id = ?",
                    (e.args["rating"], e.block_number, e.args["orderId"]))
+        self._record_history(e, db)
 
     def _set_status(self, e: ChainEvent, db: Connection, status: OrderStatus, deadline: int | None = None) -> None:
         db.execute("UPDATE market_order SET status = ?, deadline = COALESCE(?, deadline), updated_block = ? "
                    "WHERE order_id = ?", (int(status), deadline, e.block_number, e.args["orderId"]))
+        self._record_history(e, db)
 
-    def _record_history(self, e: ChainEvent, db: Connection) -> None:
+    @staticmethod
+    def _record_history(e: ChainEvent, db: Connection) -> None:
+        """The order's history: every event of it, in chain order."""
         args = {k: _plain(v) for k, v in e.args.items() if k != "orderId"}
         db.execute("INSERT INTO market_order_event VALUES (?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT (order_id, block_number, log_index) DO NOTHING",
                    (e.args["orderId"], e.block_number, e.log_index, e.name, e.tx_hash, json.dumps(args)))
 
-
-ORDER_EVENTS = frozenset({"OrderPlaced", "OrderAccepted", "OrderShipped", "DeliveryConfirmed", "OrderDelivered",
-                          "OrderRefunded", "OrderDisputed", "DisputeResolved", "OrderRated"})

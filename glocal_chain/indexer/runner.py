@@ -21,10 +21,10 @@ class IndexerRunner:
                  suite: GlocalSuite | None = None) -> None:
         network = network or load_network(settings.network)
         self.settings = settings
-        self.ws_url = network.ws_url
         suite = suite or GlocalSuite.open(network)
         self.indexer = MarketIndexer(suite.w3, suite.deployment, open_database(settings.database()),
-                                     reputation_scoring(suite), network.confirmations_or(settings.confirmations))
+                                     reputation_scoring(suite), network.confirmations_or(settings.confirmations),
+                                     settings.poll_interval_s, network.ws_url)
 
     @property
     def role(self) -> str:
@@ -38,7 +38,7 @@ class IndexerRunner:
     def run(self, stop: threading.Event) -> None:
         """Follows the chain until `stop` is set, then closes the database (releasing the writer lock)."""
         try:
-            self.indexer.run(stop, self.settings.poll_interval_s, self.ws_url)
+            self.indexer.run(stop)
         finally:
             self.indexer.db.close()
             log.info("market index stopped")

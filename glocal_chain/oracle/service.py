@@ -20,7 +20,8 @@ from pydantic import BaseModel, Field, ValidationError
 from glocal_chain.chain.transactions import SignedTransaction
 from glocal_chain.database import Connection
 from glocal_chain.errors import ChainError, Conflict, ContractRevert, InvalidInput, NotFound, Refused, Unauthorized
-from glocal_chain.events.stream import ChainEvent
+from glocal_chain.events.service import ChainService, Following
+from glocal_chain.events.stream import RECOVERABLE_ERRORS, ChainEvent
 from glocal_chain.oracle import signing
 from glocal_chain.oracle.config import OracleConfig
 from glocal_chain.oracle.store import Confirmation, OracleStore
@@ -28,8 +29,6 @@ from glocal_chain.sdk.models import OrderStatus
 from glocal_chain.sdk.suite import GlocalSuite, tracking_ref
 
 log = logging.getLogger(__name__)
-ENDINGS = {"OrderDelivered": "delivered", "OrderRefunded": "refunded", "OrderDisputed": "disputed",
-           "DisputeResolved": "resolved"}
 
 
 class Evidence(BaseModel):
@@ -58,16 +57,22 @@ def _replayed(sender: str, report: DeliveryReport) -> Refused:
                             "replayed"))
 
 
-class DeliveryOracle:
+class DeliveryOracle(ChainService):
+    """The oracle's chain-following service (its worker: stream and confirmations, woken by each accepted
+    report) and the webhook intake the HTTP threads call."""
+
+    service_name = "oracle"
+    recoverable = (*RECOVERABLE_ERRORS, ContractRevert)
+
     def __init__(self, suite: GlocalSuite, config: OracleConfig, worker_db: Connection,
-                 connect: Callable[[], Connection]) -> None:
+                 connect: Callable[[], Connection], following: Following) -> None:
         self.suite = suite
         self.config = config
         self.secrets = {sender.name: sender.key() for sender in config.senders}
         self.store = OracleStore(worker_db)
         self._connect = connect
         self._local = threading.local()
-        self.wake = threading.Event()
+        super().__init__(suite.w3, suite.deployment, worker_db, following)
 
     @property
     def me(self) -> str:
@@ -147,17 +152,30 @@ class DeliveryOracle:
             from_block=self.suite.deployment.deploy_block, argument_filters={"orderId": order_id})
         return "0x" + bytes(logs[-1]["args"]["trackingRef"]).hex() if logs else None
 
-    # ------------------------------------------------------------------ events (inside the stream's transaction)
-    def handle_events(self, events: list[ChainEvent], db: Connection) -> None:
-        for event in events:
-            if event.name == "OrderShipped":
-                self.store.record_shipment(event.args["orderId"], "0x" + bytes(event.args["trackingRef"]).hex())
-            elif event.name == "DeliveryConfirmed" and event.args["oracle"] == self.me:
-                self.store.set_confirmation(event.args["orderId"], "confirmed", f"confirmed in {event.tx_hash}")
-            elif event.name in ENDINGS:
-                self.store.record_outcome(event.args["orderId"], ENDINGS[event.name])
+    # ------------------------------------------------------------------ handlers (inside the stream's transaction)
+    def on_OrderShipped(self, event: ChainEvent, db: Connection) -> None:  # noqa: N802 - event names
+        self.store.record_shipment(event.args["orderId"], "0x" + bytes(event.args["trackingRef"]).hex())
+
+    def on_DeliveryConfirmed(self, event: ChainEvent, db: Connection) -> None:  # noqa: N802
+        if event.args["oracle"] == self.me:
+            self.store.set_confirmation(event.args["orderId"], "confirmed", f"confirmed in {event.tx_hash}")
+
+    def on_OrderDelivered(self, event: ChainEvent, db: Connection) -> None:  # noqa: N802
+        self.store.record_outcome(event.args["orderId"], "delivered")
+
+    def on_OrderRefunded(self, event: ChainEvent, db: Connection) -> None:  # noqa: N802
+        self.store.record_outcome(event.args["orderId"], "refunded")
+
+    def on_OrderDisputed(self, event: ChainEvent, db: Connection) -> None:  # noqa: N802
+        self.store.record_outcome(event.args["orderId"], "disputed")
+
+    def on_DisputeResolved(self, event: ChainEvent, db: Connection) -> None:  # noqa: N802
+        self.store.record_outcome(event.args["orderId"], "resolved")
 
     # ------------------------------------------------------------------ worker
+    def tick(self) -> None:
+        self.confirm_open()
+
     def confirm_open(self) -> None:
         """Moves every open confirmation one step; RPC trouble raises and the loop retries later."""
         for confirmation in self.store.open_confirmations():

@@ -1,14 +1,12 @@
 """Running a service's FastAPI app under a real uvicorn server: in the foreground (`glocal api run`,
 `glocal oracle run`) or in a background thread (the agent's metrics, the demo, tests, benchmarks), beside a
-worker thread (indexer, confirmation worker) that stops when the server does."""
+service's worker (glocal_chain.events.service: the indexer, the confirmation worker) run by the caller."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from types import TracebackType
 
 import uvicorn
@@ -17,7 +15,6 @@ from fastapi import FastAPI
 from glocal_chain.errors import GlocalError
 
 START_TIMEOUT_S = 15.0
-WORKER_JOIN_S = 15.0
 
 
 def _server(app: FastAPI, host: str, port: int) -> uvicorn.Server:
@@ -40,22 +37,6 @@ def _bind(host: str, port: int) -> socket.socket:
 def serve(app: FastAPI, host: str, port: int) -> None:
     """Serves in the foreground until SIGINT or SIGTERM (uvicorn handles them)."""
     _server(app, host, port).run()
-
-
-@contextmanager
-def worker_thread(target: Callable[[], None], name: str, stop: threading.Event,
-                  wake: threading.Event | None = None) -> Iterator[None]:
-    """Runs `target` in a daemon thread for the duration of the block; on leaving it sets `stop` (and
-    `wake`, to cut a wait short) and waits for the thread to finish."""
-    thread = threading.Thread(target=target, name=name, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        if wake is not None:
-            wake.set()
-        thread.join(WORKER_JOIN_S)
 
 
 class BackgroundServer:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from glocal_chain.agent.agent import HubAgent, Printer
+from glocal_chain.agent.agent import HubAgent, JobPolicy, Printer
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.agent.store import AgentStore
 from glocal_chain.chain.anvil import EphemeralNode
 from glocal_chain.demo.market import open_local_market
+from glocal_chain.events.service import Following
 from glocal_chain.events.store import open_database
 from glocal_chain.events.stream import EventStream
 from glocal_chain.printers.base import JobResult
@@ -46,11 +47,9 @@ def make_agent(world, servers, confirmations: int = 0, **options) -> tuple[HubAg
     db = open_database(world["db"])
     drivers = [Printer(OctoPrintDriver(f"printer-{i}", s.url, s.api_key, timeout_s=2), 1)
                for i, s in enumerate(servers)]
-    agent = HubAgent(world["hub"], world["hub_id"], AgentStore(db), DesignLibrary([world["designs"]]), drivers,
-                     **options)
-    stream = EventStream.for_deployment(world["w3"], world["deployment"], "agent", db, agent.handle_events,
-                                        confirmations=confirmations, on_reorg=agent.on_reorg)
-    return agent, stream
+    agent = HubAgent(world["hub"], world["hub_id"], db, DesignLibrary([world["designs"]]), drivers,
+                     Following("agent", confirmations=confirmations), JobPolicy(**options))
+    return agent, agent.stream
 
 
 def drive(agent: HubAgent, stream: EventStream, done, timeout_s: float = 90, after_tick=None) -> None:

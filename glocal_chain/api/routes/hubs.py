@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Query
 
 from glocal_chain import geo
-from glocal_chain.api.deps import ApiServices, services
+from glocal_chain.api.deps import ApiServices, found, services
 from glocal_chain.api.schemas import MAX_ID, Hub, NearbyHubs
 from glocal_chain.errors import InvalidInput, NotFound
 from glocal_chain.sdk.models import HubStatus
@@ -44,7 +44,4 @@ def near(geohash: str = Query(description="Where the buyer is"),
 @router.get("/{hub_id}", response_model=Hub)
 def show_hub(hub_id: int = Path(ge=1, le=MAX_ID), api: ApiServices = Depends(services)) -> dict[str, object]:
     """One hub with its reputation."""
-    hub = api.market.hub(hub_id)
-    if hub is None:
-        raise NotFound(f"no hub {hub_id}", "hub_id")
-    return hub
+    return found(api.market.hub(hub_id), f"hub {hub_id}", "hub_id")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from glocal_chain.api.deps import ApiServices, address, services
+from glocal_chain.api.deps import ApiServices, address, found, services
 from glocal_chain.api.schemas import MAX_ID, MAX_ORDER_ID, Order
-from glocal_chain.errors import InvalidInput, NotFound
+from glocal_chain.errors import InvalidInput
 from glocal_chain.sdk.models import OrderStatus
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
@@ -30,7 +30,4 @@ def list_orders(buyer: str | None = Query(None), hub: int | None = Query(None, g
 @router.get("/{order_id}", response_model=Order)
 def show_order(order_id: int = Path(ge=1, le=MAX_ORDER_ID), api: ApiServices = Depends(services)) -> dict[str, object]:
     """One order and every event in its life, oldest first."""
-    order = api.market.order(order_id)
-    if order is None:
-        raise NotFound(f"no order {order_id}", "order_id")
-    return order
+    return found(api.market.order(order_id), f"order {order_id}", "order_id")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from glocal_chain.api.deps import ApiServices, address, services
+from glocal_chain.api.deps import ApiServices, address, found, services
 from glocal_chain.api.schemas import MAX_ID, Product
-from glocal_chain.errors import NotFound
 
 router = APIRouter(prefix="/v1/products", tags=["products"])
 
@@ -24,7 +23,4 @@ def list_products(designer: str | None = Query(None, description="Only this desi
 @router.get("/{product_id}", response_model=Product)
 def show_product(product_id: int = Path(ge=1, le=MAX_ID), api: ApiServices = Depends(services)) -> dict[str, object]:
     """One product with every hub's offer for it."""
-    product = api.market.product(product_id)
-    if product is None:
-        raise NotFound(f"no product {product_id}", "product_id")
-    return product
+    return found(api.market.product(product_id), f"product {product_id}", "product_id")
