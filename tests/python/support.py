@@ -8,7 +8,18 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from typing import Any
+
+from glocal_chain.chain.dev_accounts import dev_account
+from glocal_chain.chain.networks import GasPolicy
+from glocal_chain.chain.transactions import Sender
 from glocal_chain.printers.server import OctoPrintServer
+from glocal_chain.sdk import GlocalSuite
+
+
+def dev_suite(w3: Any, deployment: Any, index: int) -> GlocalSuite:
+    """The suite as anvil's development account `index` sees it (free gas, as on the consortium chain)."""
+    return GlocalSuite(w3, deployment, Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE))
 
 
 @contextmanager

@@ -17,15 +17,14 @@ from eth_account import Account
 from glocal_chain.api.service import ApiService
 from glocal_chain.api.settings import ApiSettings
 from glocal_chain.chain.anvil import free_port
-from glocal_chain.chain.dev_accounts import dev_account
-from glocal_chain.chain.networks import GasPolicy
-from glocal_chain.chain.transactions import Sender
 from glocal_chain.errors import ContractRevert
 from glocal_chain.events.store import SCHEMA as STREAM_SCHEMA
 from glocal_chain.events.stream import wait_for
 from glocal_chain.sdk import GlocalSuite, OrderStatus
 from glocal_chain.sdk.models import FULL_REPUTATION_WEIGHT
 from glocal_chain.sdk.suite import sha256_file
+
+from support import dev_suite
 
 CUBE = Path("examples/calibration-cube.gcode")
 PRICE = 1_000_000
@@ -36,7 +35,7 @@ OTHER_BUYERS = (6, 7, 9)  # raters besides BUYER: the read model keeps one ratin
 @pytest.fixture(scope="module")
 def market(w3, deployed) -> dict[str, Any]:
     def suite(index: int) -> GlocalSuite:
-        return GlocalSuite(w3, deployed.deployment, Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE))
+        return dev_suite(w3, deployed.deployment, index)
 
     operator, designer, hubs, buyer = suite(OPERATOR), suite(DESIGNER), suite(HUB_OPERATOR), suite(BUYER)
     token = buyer.token("gUSD")

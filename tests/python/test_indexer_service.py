@@ -19,9 +19,6 @@ import psycopg
 import pytest
 
 from glocal_chain.chain.anvil import free_port
-from glocal_chain.chain.dev_accounts import dev_account
-from glocal_chain.chain.networks import GasPolicy
-from glocal_chain.chain.transactions import Sender
 from glocal_chain.database import open_database
 from glocal_chain.events.stream import wait_for
 from glocal_chain.indexer.indexer import MarketIndexer, reputation_scoring
@@ -29,6 +26,8 @@ from glocal_chain.indexer.schema import STREAM_NAME
 from glocal_chain.indexer.writer_lock import WRITER_LOCK_KEY
 from glocal_chain.sdk import GlocalSuite
 from glocal_chain.sdk.suite import sha256_file
+
+from support import dev_suite
 
 CUBE = Path("examples/calibration-cube.gcode")
 PRICE = 1_000_000
@@ -39,7 +38,7 @@ START_S = 90  # a process imports web3 and connects before it listens
 @pytest.fixture(scope="module")
 def market(w3, deployed) -> dict[str, Any]:
     def suite(index: int) -> GlocalSuite:
-        return GlocalSuite(w3, deployed.deployment, Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE))
+        return dev_suite(w3, deployed.deployment, index)
 
     operator, designer, hubs, buyer = suite(OPERATOR), suite(DESIGNER), suite(HUB_OPERATOR), suite(BUYER)
     token = buyer.token("gUSD")

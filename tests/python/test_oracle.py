@@ -18,8 +18,6 @@ import pytest
 
 from glocal_chain.chain.anvil import EphemeralNode, free_port
 from glocal_chain.chain.dev_accounts import dev_account
-from glocal_chain.chain.networks import GasPolicy
-from glocal_chain.chain.transactions import Sender
 from glocal_chain.demo.market import open_local_market
 from glocal_chain.events.stream import wait_for
 from glocal_chain.oracle import signing
@@ -27,6 +25,8 @@ from glocal_chain.oracle.config import OracleConfig, WebhookSender
 from glocal_chain.oracle.runner import OracleRunner
 from glocal_chain.sdk import GlocalSuite, OrderStatus
 from glocal_chain.wallet.keystore import save
+
+from support import dev_suite
 
 PRICE = 1_000_000
 SECRET = b"courier-secret"
@@ -36,7 +36,7 @@ OPERATOR, ORACLES, DESIGNER, HUB_OPERATOR, BUYER = 0, (1, 6, 9), 4, 5, 8
 @pytest.fixture(scope="module")
 def market(w3, deployed) -> dict[str, Any]:
     def suite(index: int) -> GlocalSuite:
-        return GlocalSuite(w3, deployed.deployment, Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE))
+        return dev_suite(w3, deployed.deployment, index)
 
     operator, hubs, buyer = suite(OPERATOR), suite(HUB_OPERATOR), suite(BUYER)
     for index in ORACLES[1:]:

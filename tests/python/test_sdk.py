@@ -16,6 +16,8 @@ from glocal_chain.errors import ContractRevert, GlocalError
 from glocal_chain.sdk import GlocalSuite, HubStatus, OrderStatus, OrderTerms
 from glocal_chain.sdk.suite import InputError, sha256_file
 
+from support import dev_suite
+
 THREADS = 8
 ORDERS = 200
 
@@ -23,7 +25,7 @@ ORDERS = 200
 @pytest.fixture(scope="module")
 def suites(w3, deployed):
     def suite(index: int) -> GlocalSuite:
-        return GlocalSuite(w3, deployed.deployment, Sender(w3, dev_account(index), gas_policy=GasPolicy.FREE))
+        return dev_suite(w3, deployed.deployment, index)
 
     operator, designer, hub_operator, buyer = suite(0), suite(4), suite(5), suite(8)
     product = designer.register_product(sha256_file(__import__("pathlib").Path("examples/calibration-cube.gcode")),
