@@ -10,7 +10,6 @@ from web3.contract.contract import ContractFunction
 from glocal_chain.chain.networks import GasPolicy
 from glocal_chain.chain.transactions import build_call
 from glocal_chain.sdk.inputs import InputError, require_address
-from glocal_chain.sdk.models import OrderTerms
 from glocal_chain.sdk.payment import PaymentPlan, PlannedTransaction, Step, plan_payment
 from glocal_chain.sdk.suite import GlocalSuite
 
@@ -49,28 +48,30 @@ class UnsignedTransactions:
         if max_lead_time_hours is not None:
             terms = terms.but(max_lead_time_hours=max_lead_time_hours)
         action = f"place order of product {product_id} at hub {hub_id}"
-        if terms != quote.terms.but(max_total=limit):  # pinned terms: the escrow says whether they still hold
-            self.suite.preflight_place_order(self.suite.escrow.functions.placeOrder(terms.as_tuple()), buyer, action)
+        call = self.suite.escrow.functions.placeOrder(terms.as_tuple())
+        pinned = terms != quote.terms.but(max_total=limit)
+        if pinned:  # pinned terms: the escrow says whether they still hold
+            self.suite.preflight_place_order(call, buyer, action)
         if quote.total > limit:
             raise InputError(f"the total {quote.total} is above max_total {limit}")
         balance = self.suite.balance(buyer, quote.token)
         if balance < quote.total:
             raise InputError(f"the buyer's balance {balance} is less than the total {quote.total}")
         plan = plan_payment(quote.token, quote.total, lambda: self.suite.allowance(buyer, quote.token), lambda: False)
-        if plan.approves_first:  # anything but the allowance: refused now
-            self.suite.preflight_place_order(self.suite.escrow.functions.placeOrder(terms.as_tuple()), buyer, action)
+        if plan.approves_first and not pinned:  # anything but the allowance: refused now (once)
+            self.suite.preflight_place_order(call, buyer, action)
         nonce = self._nonce(buyer)
-        transactions = [self._build_planned(planned, plan, terms, buyer, nonce + index, action)
+        transactions = [self._build_planned(planned, plan, call, buyer, nonce + index, action)
                         for index, planned in enumerate(plan.transactions)]
         return {"quote": quote.to_dict(), "terms": terms.to_dict(), "transactions": transactions}
 
-    def _build_planned(self, planned: PlannedTransaction, plan: PaymentPlan, terms: OrderTerms, buyer: str,
+    def _build_planned(self, planned: PlannedTransaction, plan: PaymentPlan, place: ContractFunction, buyer: str,
                        nonce: int, action: str) -> dict[str, Any]:
         if planned.step is Step.APPROVE:
             return self._build(self.suite.approve_call(plan.token, planned.amount), buyer, nonce,
                                "approve the escrow")
         if planned.step is Step.PLACE_ORDER:
-            return self._build(self.suite.escrow.functions.placeOrder(terms.as_tuple()), buyer, nonce, action,
+            return self._build(place, buyer, nonce, action,
                                value=planned.value, gas=PLACE_ORDER_GAS_LIMIT if plan.approves_first else None)
         raise InputError(f"{action}: a permit needs the buyer's signature, not an unsigned transaction")
 

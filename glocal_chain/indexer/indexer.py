@@ -27,11 +27,11 @@ def create_schema(db: Connection) -> None:
     dropped with its stream checkpoint, so it is rebuilt from the deploy block."""
     db.executescript(STREAM_SCHEMA)
     db.executescript(VERSION_SCHEMA)
-    row = db.execute("SELECT version FROM market_schema").fetchone()
-    if row is None or int(row[0]) != SCHEMA_VERSION:
+    version = _schema_version(db)
+    if version != SCHEMA_VERSION:
         if db.execute("SELECT block_number FROM stream_checkpoint WHERE stream = ?", (STREAM_NAME,)).fetchone():
             log.warning("market index: the read model was written by schema version %s, this is %d; rebuilding it",
-                        "(none)" if row is None else row[0], SCHEMA_VERSION)
+                        "(none)" if version is None else version, SCHEMA_VERSION)
         db.execute("BEGIN IMMEDIATE")
         for table in TABLES:
             db.execute(f"DROP TABLE IF EXISTS {table}")
@@ -44,10 +44,13 @@ def create_schema(db: Connection) -> None:
 
 def read_model_ready(db: Connection) -> bool:
     """Whether an indexer has created the read model, in this release's schema version."""
-    if not table_exists(db, "market_schema"):
-        return False
+    return table_exists(db, "market_schema") and _schema_version(db) == SCHEMA_VERSION
+
+
+def _schema_version(db: Connection) -> int | None:
+    """The schema version the read model was written by (None: not recorded)."""
     row = db.execute("SELECT version FROM market_schema").fetchone()
-    return row is not None and int(row[0]) == SCHEMA_VERSION
+    return None if row is None else int(row[0])
 
 
 def wait_for_read_model(db: Connection, timeout_s: float, interval_s: float = 0.5) -> None:

@@ -56,8 +56,7 @@ class Placement:
             terms = terms.but(max_lead_time_hours=max_lead_time_hours)
         terms = terms.but(max_total=terms.max_total if max_total is None else max_total)
         if current.token != terms.token:  # amounts below would compare two tokens: let the escrow name it
-            self.preflight_place_order(self.escrow.functions.placeOrder(terms.as_tuple()), self.connection.me,
-                                       "place order")
+            self.preflight_place_order(self._place_call(terms), self.connection.me, "place order")
             raise InputError(f"the offer is now in {current.token}, not the agreed {terms.token}: nothing sent")
         symbol, decimals = self.tokens.info(terms.token)
         if current.total > terms.max_total:
@@ -75,16 +74,14 @@ class Placement:
 
     def _pay(self, plan: PaymentPlan, terms: OrderTerms) -> TxReceipt:
         if plan.approves_first:  # a changed term: refused before approving
-            self.preflight_place_order(self.escrow.functions.placeOrder(terms.as_tuple()), self.connection.me,
-                                       "place order")
+            self.preflight_place_order(self._place_call(terms), self.connection.me, "place order")
         return [self._send(planned, plan.token, terms) for planned in plan.transactions][-1]
 
     def _send(self, planned: PlannedTransaction, token: str, terms: OrderTerms) -> TxReceipt:
         if planned.step is Step.APPROVE:
             return self.connection.send(self.tokens.approve_call(token, planned.amount), "approve the escrow")
         if planned.step is Step.PLACE_ORDER:
-            return self.connection.send(self.escrow.functions.placeOrder(terms.as_tuple()), "place order",
-                                        value=planned.value)
+            return self.connection.send(self._place_call(terms), "place order", value=planned.value)
         # The permit is for exactly the total, and the terms bind the total to it (PermitValueNotTotal).
         account = self.connection.signing_account
         if account is None:
@@ -94,6 +91,9 @@ class Placement:
         v, r, s = sign_permit(self.tokens.erc20(token), account, self.escrow.address, planned.amount, deadline)
         return self.connection.send(self.escrow.functions.placeOrderWithPermit(exact.as_tuple(), deadline, v, r, s),
                                     "place order with permit")
+
+    def _place_call(self, terms: OrderTerms) -> ContractFunction:
+        return self.escrow.functions.placeOrder(terms.as_tuple())
 
     def preflight_place_order(self, call: ContractFunction, buyer: str, action: str) -> None:
         """Runs a placeOrder call before it can be sent (its approve is not mined yet): raises what the escrow
