@@ -60,4 +60,8 @@ make_venv .venv-slither slither slither tools/slither-requirements.txt no-check 
 #    dependencies); its bundled virtual printer stands in for the hardware in tests and the demo.
 make_venv .venv-octoprint octoprint octoprint tools/octoprint-requirements.txt no-check \
   "OctoPrint environment (.venv-octoprint) ..." -r tools/octoprint-requirements.txt
+# 7. Schemathesis, which fuzzes the API's and the oracle's OpenAPI documents in `make test` (its Hypothesis is
+#    far newer than the one eth-brownie pins).
+make_venv .venv-schemathesis st schemathesis tools/schemathesis-requirements.txt no-check \
+  "Schemathesis environment (.venv-schemathesis) ..." -r tools/schemathesis-requirements.txt
 say "ready"

@@ -8,6 +8,7 @@ app to come), below the services and above the chain-level foundations. Its whol
   (`STANDARD_STATUSES` by default; `install_error_handlers` for an app built otherwise);
 - `read_body(request, limit, what)`: the request body, TooLarge past `limit`;
 - `ServiceMetrics(service)`: a Prometheus registry per service, `glocal_<service>_*` metrics;
+- `health_response(problems, **details)`: the one /healthz shape (200 ok, 503 degraded with `problems`);
 - `BackgroundServer`, `serve`: the server lifecycle (uvicorn in a thread or in the foreground; a service's
   worker thread is glocal_chain.events.service's background mode).
 """
@@ -15,8 +16,10 @@ app to come), below the services and above the chain-level foundations. Its whol
 from glocal_chain.web.app import service_app
 from glocal_chain.web.body import read_body
 from glocal_chain.web.errors import STANDARD_STATUSES, StatusMap, error_body, install_error_handlers
+from glocal_chain.web.health import CHAIN_UNREACHABLE, HEALTH_RESPONSES, chain_details, health_response
 from glocal_chain.web.metrics import ServiceMetrics
 from glocal_chain.web.server import BackgroundServer, serve
 
-__all__ = ["STANDARD_STATUSES", "BackgroundServer", "ServiceMetrics", "StatusMap", "error_body",
-           "install_error_handlers", "read_body", "serve", "service_app"]
+__all__ = ["CHAIN_UNREACHABLE", "HEALTH_RESPONSES", "STANDARD_STATUSES", "BackgroundServer", "ServiceMetrics",
+           "StatusMap", "chain_details", "error_body", "health_response", "install_error_handlers", "read_body",
+           "serve", "service_app"]
