@@ -43,6 +43,24 @@ def tracking_ref(tracking_number: str) -> bytes:
     return bytes(Web3.keccak(text=tracking_number.strip()))
 
 
+#: The hub agent's tracking numbers unless its config says otherwise: the parcel waits at the hub's pickup desk.
+DEFAULT_TRACKING_FORMAT = "PICKUP-{hub}-{order}"
+
+
+def tracking_number(template: str, hub_id: int, order_id: int) -> str:
+    """The tracking number a hub ships order `order_id` with, from its `template` (placeholders `{hub}` and
+    `{order}`; `{order}` is required so that no two orders share a number)."""
+    if "{order}" not in template:
+        raise InputError(f"tracking number format {template!r} must contain {{order}}")
+    try:
+        number = template.format(hub=hub_id, order=order_id)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise InputError(f"tracking number format {template!r}: only {{hub}} and {{order}} may appear") from exc
+    if not number.strip():
+        raise InputError(f"tracking number format {template!r} gives an empty number")
+    return number
+
+
 def format_units(amount: int, decimals: int) -> str:
     """12500000 with 6 decimals -> '12.5'."""
     whole, frac = divmod(amount, 10**decimals)
