@@ -45,7 +45,7 @@ class Following:
 
 class ChainService:
     """Subclasses set `service_name`, may widen `recoverable`, add `on_<EventName>` handlers, and override
-    `tick` (work after each poll), `on_reorg` and `poll`."""
+    `tick` (work after each poll), `on_reorg`, `on_rewind` and `poll`."""
 
     service_name: ClassVar[str] = "service"
     recoverable: ClassVar[tuple[type[BaseException], ...]] = RECOVERABLE_ERRORS
@@ -60,7 +60,7 @@ class ChainService:
         self._handlers = event_handlers(self if handlers is None else handlers)
         self.stream = EventStream.for_deployment(w3, deployment, following.stream, db, self.handle_events,
                                                  following.contracts, confirmations=following.confirmations,
-                                                 on_reorg=self.on_reorg)
+                                                 on_reorg=self.on_reorg, on_rewind=self.on_rewind)
 
     def handle_events(self, events: list[ChainEvent], db: Connection) -> None:
         """The stream's handler: each event to its `on_<EventName>` (events without one are skipped)."""
@@ -71,6 +71,10 @@ class ChainService:
 
     def on_reorg(self, fork_block: int) -> None:
         """The chain reorganised back to `fork_block` (the stream has already rewound)."""
+
+    def on_rewind(self, fork_block: int, db: Connection) -> None:
+        """The stream is rewinding to `fork_block`: runs inside that transaction (write only to `db`), so a
+        mark made here survives exactly as long as the rewind does."""
 
     def poll(self) -> int:
         """Hands every confirmed event not handled yet to its handler; returns how many."""

@@ -10,7 +10,9 @@
   restarts and failures. Handlers must therefore only write to the database they are given (an outbox);
   side effects happen elsewhere, from that outbox. A reorganisation un-handles the events of the blocks
   it replaced: an event included again on the new branch is handed over once more (handlers are
-  idempotent per domain key), one that vanished is reported through `on_reorg`.
+  idempotent per domain key), one that vanished is reported through `on_reorg`. `on_rewind(fork, db)`
+  runs inside the rewind's own transaction, so what a service marks there (e.g. "re-check what we did
+  above this block") is committed with the rewind or not at all, even if the process dies right after.
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ class EventStream:
         max_batch: int = 100_000,
         reorg_window: int = 128,
         on_reorg: Callable[[int], None] | None = None,
+        on_rewind: Callable[[int, Connection], None] | None = None,
     ) -> None:
         self.w3 = w3
         self.name = name
@@ -103,6 +106,7 @@ class EventStream:
         self.max_batch = max_batch
         self.reorg_window = reorg_window
         self.on_reorg = on_reorg
+        self.on_rewind = on_rewind
         self.stats = StreamStats()
         self._addresses: dict[str, str] = {}
 
@@ -219,13 +223,19 @@ class EventStream:
                 break
         fork_hash = self._chain_hash(fork) if fork >= 0 else "0x"
         self.db.execute("BEGIN IMMEDIATE")
-        self.store.forget_blocks_after(fork)
-        self.store.forget_handled_after(fork)
-        if fork >= self.start_block:
-            self.store.set_checkpoint(fork, fork_hash or "0x")
-        else:
-            self.store.forget_checkpoint()
-        self.db.execute("COMMIT")
+        try:
+            self.store.forget_blocks_after(fork)
+            self.store.forget_handled_after(fork)
+            if fork >= self.start_block:
+                self.store.set_checkpoint(fork, fork_hash or "0x")
+            else:
+                self.store.forget_checkpoint()
+            if self.on_rewind is not None:
+                self.on_rewind(fork, self.db)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
         self.stats.reorgs += 1
         log.warning("stream %s: chain reorganised below block %d; rewound to block %d", self.name, checkpoint[0],
                     fork)

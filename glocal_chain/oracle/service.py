@@ -3,7 +3,9 @@
 Intake (HTTP threads): signature and timestamp -> replay -> the order is Shipped and the tracking number
 hashes to its trackingRef -> the report is stored and the order's confirmation opened, in one transaction.
 Worker (one thread, also the event stream's): each open confirmation is checked against the chain, signed,
-stored, then sent; a stored transaction is re-sent as is until it is mined or the order left Shipped.
+stored, then sent; a stored transaction is re-sent as is until it is mined or the order left Shipped. A
+confirmed vote is checked again until the stream has passed its block, and after every rewind of the
+stream below it: one a chain rollback took away is sent again (glocal_chain.oracle.votes).
 """
 
 from __future__ import annotations
@@ -21,14 +23,18 @@ from glocal_chain.chain.transactions import SignedTransaction
 from glocal_chain.database import Connection
 from glocal_chain.errors import ChainError, Conflict, ContractRevert, InvalidInput, NotFound, Refused, Unauthorized
 from glocal_chain.events.service import ChainService, Following
+from glocal_chain.events.store import StreamStore
 from glocal_chain.events.stream import RECOVERABLE_ERRORS, ChainEvent
 from glocal_chain.oracle import signing
 from glocal_chain.oracle.config import OracleConfig
 from glocal_chain.oracle.store import Confirmation, OracleStore
+from glocal_chain.oracle.votes import OracleVotes
 from glocal_chain.sdk.models import OrderStatus
 from glocal_chain.sdk.suite import GlocalSuite, tracking_ref
 
 log = logging.getLogger(__name__)
+#: The largest order id a report may name: JSON's largest safe integer, exact as the OpenAPI document's float.
+MAX_ORDER_ID = 2**53 - 1
 
 
 class Evidence(BaseModel):
@@ -40,7 +46,7 @@ class DeliveryReport(BaseModel):
     """The JSON body a courier, locker or pickup desk posts to /v1/deliveries."""
 
     delivery_id: str = Field(min_length=1, max_length=128, description="The sender's unique id of this report")
-    order_id: int = Field(ge=1, le=2**63 - 1)
+    order_id: int = Field(ge=1, le=MAX_ORDER_ID)
     tracking_number: str = Field(min_length=1, max_length=128)
     delivered_at: datetime
     evidence: Evidence
@@ -70,6 +76,7 @@ class DeliveryOracle(ChainService):
         self.config = config
         self.secrets = {sender.name: sender.key() for sender in config.senders}
         self.store = OracleStore(worker_db)
+        self.votes = OracleVotes(suite)
         self._connect = connect
         self._local = threading.local()
         super().__init__(suite.w3, suite.deployment, worker_db, following)
@@ -84,6 +91,14 @@ class DeliveryOracle(ChainService):
             store = self._local.store = OracleStore(self._connect())
         return store
 
+    def chain_head(self) -> int | None:
+        """The node's latest block number, None when it does not answer (the reason is logged, not shown)."""
+        try:
+            return int(self.suite.w3.eth.block_number)
+        except Exception as exc:  # noqa: BLE001 - any failure to reach the node means "unreachable"
+            log.warning("chain unreachable: %s", exc)
+            return None
+
     def store_counts(self) -> dict[str, int]:
         """Confirmations by state (read from the calling thread's own connection)."""
         return self._intake_store().counts()
@@ -95,11 +110,13 @@ class DeliveryOracle(ChainService):
         timestamp = headers.get(signing.TIMESTAMP_HEADER.lower(), "")
         signature = headers.get(signing.SIGNATURE_HEADER.lower(), "")
         if sender not in self.secrets:
-            raise refused(Unauthorized(f"unknown webhook sender {sender!r}", signing.SENDER_HEADER, "unknown_sender"))
-        if not timestamp.isdigit():
-            raise refused(Unauthorized(f"{signing.TIMESTAMP_HEADER} must be unix seconds", signing.TIMESTAMP_HEADER,
-                                       "bad_timestamp"))
-        skew = abs(time.time() - int(timestamp))
+            raise refused(Unauthorized(f"unknown webhook sender {(sender or '')[:64]!r}", signing.SENDER_HEADER,
+                                       "unknown_sender"))
+        seconds = signing.parse_timestamp(timestamp)
+        if seconds is None:
+            raise refused(Unauthorized(f"{signing.TIMESTAMP_HEADER} must be unix seconds (1 to 12 digits 0-9)",
+                                       signing.TIMESTAMP_HEADER, "bad_timestamp"))
+        skew = abs(time.time() - seconds)
         if skew > self.config.max_clock_skew_s:
             raise refused(Unauthorized(f"timestamp is {skew:.0f} s away from now (limit "
                                        f"{self.config.max_clock_skew_s} s)", signing.TIMESTAMP_HEADER,
@@ -120,11 +137,16 @@ class DeliveryOracle(ChainService):
         store = self._intake_store()
         if store.delivery_known(sender, report.delivery_id):
             raise _replayed(sender, report)
-        self._check_against_chain(report, store)
-        if not store.record_delivery(sender, report.delivery_id, report.order_id, report.tracking_number,
-                                     report.delivered_at.isoformat(), report.evidence.kind,
-                                     report.evidence.sha256.lower().removeprefix("0x")):
-            raise _replayed(sender, report)  # the same id arrived twice at once: the second insert lost
+        try:
+            self._check_against_chain(report, store)
+            if not store.record_delivery(sender, report.delivery_id, report.order_id, report.tracking_number,
+                                         report.delivered_at.isoformat(), report.evidence.kind,
+                                         report.evidence.sha256.lower().removeprefix("0x")):
+                raise _replayed(sender, report)  # the same id arrived twice at once: the second insert lost
+            self.votes.reconcile_report(store, report.order_id)
+        except RECOVERABLE_ERRORS as exc:  # the node's address stays in the log, out of the answer
+            log.warning("delivery %s of order %d: chain unreachable: %s", report.delivery_id, report.order_id, exc)
+            raise ChainError("the chain cannot be reached now; send the report again later") from exc
         log.info("delivery %s of order %d from %s accepted", report.delivery_id, report.order_id, sender)
         self.wake.set()
         confirmation = store.confirmation(report.order_id)
@@ -141,24 +163,26 @@ class DeliveryOracle(ChainService):
         if order.status is not OrderStatus.SHIPPED:
             raise refused(Conflict(f"order {report.order_id} is {order.status.name.lower()}, not shipped", "order_id",
                                    "not_shipped"))
-        expected = store.shipment_ref(report.order_id) or self._shipped_ref_from_chain(report.order_id)
+        # the stream's record while its checkpoint is on the chain; the chain's when the stream has not seen the
+        # shipment yet, or the chain rolled back under it (a shipment it recorded may be gone or replaced)
+        recorded = store.shipment_ref(report.order_id)
+        if recorded is not None and not self.votes.on_canonical_chain(StreamStore(store.db,
+                                                                                  self.following.stream).checkpoint()):
+            recorded = None
+        expected = recorded or self.votes.shipped_ref(report.order_id)
         if expected != "0x" + tracking_ref(report.tracking_number).hex():
-            raise refused(InvalidInput(f"tracking number does not match order {report.order_id}'s shipment",
-                                       "tracking_number", "tracking_mismatch"))
-
-    def _shipped_ref_from_chain(self, order_id: int) -> str | None:
-        """The trackingRef of the order's OrderShipped event, when the stream has not seen it yet."""
-        logs = self.suite.escrow.events.OrderShipped().get_logs(
-            from_block=self.suite.deployment.deploy_block, argument_filters={"orderId": order_id})
-        return "0x" + bytes(logs[-1]["args"]["trackingRef"]).hex() if logs else None
+            raise refused(Conflict(f"tracking number does not match order {report.order_id}'s shipment",
+                                   "tracking_number", "tracking_mismatch"))
 
     # ------------------------------------------------------------------ handlers (inside the stream's transaction)
     def on_OrderShipped(self, event: ChainEvent, db: Connection) -> None:  # noqa: N802 - event names
-        self.store.record_shipment(event.args["orderId"], "0x" + bytes(event.args["trackingRef"]).hex())
+        self.store.record_shipment(event.args["orderId"], "0x" + bytes(event.args["trackingRef"]).hex(),
+                                   event.block_number)
 
     def on_DeliveryConfirmed(self, event: ChainEvent, db: Connection) -> None:  # noqa: N802
-        if event.args["oracle"] == self.me:
+        if event.args["oracle"] == self.me:  # our vote, as deep as the stream's confirmations: settled
             self.store.set_confirmation(event.args["orderId"], "confirmed", f"confirmed in {event.tx_hash}")
+            self.store.settle_vote(event.args["orderId"], event.block_number, event.tx_hash)
 
     def on_OrderDelivered(self, event: ChainEvent, db: Connection) -> None:  # noqa: N802
         self.store.record_outcome(event.args["orderId"], "delivered")
@@ -172,8 +196,19 @@ class DeliveryOracle(ChainService):
     def on_DisputeResolved(self, event: ChainEvent, db: Connection) -> None:  # noqa: N802
         self.store.record_outcome(event.args["orderId"], "resolved")
 
+    def on_rewind(self, fork_block: int, db: Connection) -> None:
+        """Inside the stream's rewind: votes and shipments above the fork are in doubt until checked again."""
+        self.store.unsettle_after(fork_block)
+
+    def on_reorg(self, fork_block: int) -> None:
+        if self.suite.sender is not None:
+            self.suite.sender.reset_nonce()  # our transactions above the fork may be gone: re-read the nonce
+        log.warning("chain rolled back to block %d: checking this oracle's votes above it", fork_block)
+
     # ------------------------------------------------------------------ worker
     def tick(self) -> None:
+        checkpoint = self.stream.store.checkpoint()
+        self.votes.verify_unsettled(self.store, checkpoint[0] if checkpoint else -1)
         self.confirm_open()
 
     def confirm_open(self) -> None:

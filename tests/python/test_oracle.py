@@ -132,7 +132,7 @@ def test_webhook_refused_if_order_not_shipped_unknown_or_tracking_differs(oracle
     assert response.status_code == 404 and response.json()["error"]["field"] == "order_id"
     shipped = _shipped(market)
     response = _post(oracle, _report(shipped, tracking="SOMEONE-ELSES"))
-    assert response.status_code == 422 and response.json()["error"]["field"] == "tracking_number"
+    assert response.status_code == 409 and response.json()["error"]["field"] == "tracking_number"
     response = _post(oracle, b'{"delivery_id": "x", "order_id": "one"}')
     assert response.status_code == 422 and response.json()["error"]["field"] == "order_id"
     response = _post(oracle, b"not json at all")
