@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -9,7 +10,9 @@ from typing import TypeVar
 from fastapi import Request
 from web3 import Web3
 
+from glocal_chain.api.amounts import TokenUnits
 from glocal_chain.api.designs import DesignStore
+from glocal_chain.api.schemas import ADDRESS
 from glocal_chain.api.unsigned import UnsignedTransactions
 from glocal_chain.errors import InvalidInput, NotFound
 from glocal_chain.indexer.read_model import MarketReadModel
@@ -23,6 +26,7 @@ class ApiServices:
     market: MarketReadModel
     designs: DesignStore
     transactions: UnsignedTransactions
+    units: TokenUnits
     metrics: ServiceMetrics
     chain_head: Callable[[], int]
     max_design_bytes: int
@@ -35,9 +39,10 @@ def services(request: Request) -> ApiServices:
 
 
 def address(value: str, field: str) -> str:
-    if not Web3.is_address(value):
+    """`value` as a checksummed address; any letter case is taken (the schema's pattern says so)."""
+    if re.fullmatch(ADDRESS, value) is None:
         raise InvalidInput(f"{field} {value!r} is not an address (0x followed by 40 hex digits)", field)
-    return Web3.to_checksum_address(value)
+    return Web3.to_checksum_address(value.lower())
 
 
 def found(item: T | None, what: str, field: str) -> T:

@@ -1,15 +1,39 @@
-"""The API's request and response bodies (they are also its OpenAPI schema at /docs)."""
+"""The API's request and response bodies (they are also its OpenAPI schema at /docs).
+
+Amounts are integers in the token's smallest unit, named `*_base_units`, with `token_symbol` and
+`token_decimals` beside them (13200000 base units of gUSD, 6 decimals, is 13.2 gUSD)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from glocal_chain.sdk.models import Offer, Reputation  # the SDK's domain objects, served as they are
+from glocal_chain.sdk.models import Reputation  # the SDK's domain object, served as it is
 
 MAX_ID = 2**32 - 1  # product and hub ids are uint32
-MAX_ORDER_ID = 2**63 - 1  # order ids are uint256 on chain; no chain reaches 2**63 orders
+#: Order ids are uint256 on chain; no chain reaches 2**53 orders, and JSON numbers are exact up to there.
+MAX_ORDER_ID = 2**53 - 1
+#: An address in any letter case (an EIP-55 checksum is not required).
+ADDRESS = r"^0x[0-9a-fA-F]{40}$"
+#: Decimal token units as a person types them: "15", "15.5", at most 18 decimals.
+TOKEN_AMOUNT = r"^[0-9]{1,30}(\.[0-9]{1,18})?$"
+BASE_UNITS = "in the token's smallest unit (base units: 13200000 is 13.2 of a 6-decimal token)"
+
+
+class TokenUnits(BaseModel):
+    """The token an object's amounts are in."""
+
+    token: str = Field(description="The token's address (0x00..00: the chain's native coin)")
+    token_symbol: str
+    token_decimals: int = Field(description="Base units per token: 10 ** token_decimals")
+
+
+class Offer(TokenUnits):
+    product_id: int
+    hub_id: int
+    price_base_units: int = Field(description=f"The price of one item, {BASE_UNITS}")
+    lead_time_hours: int
 
 
 class DesignVersion(BaseModel):
@@ -64,17 +88,16 @@ class OrderEvent(BaseModel):
     args: dict[str, Any]
 
 
-class Order(BaseModel):
+class Order(TokenUnits):
     order_id: int
     buyer: str
     hub_id: int
     product_id: int
     design_version: int = Field(description="The product version bought: the design the hub must make")
     design_hash: str | None = Field(description="sha256 of that version's design file")
-    token: str
     quantity: int
-    amount: int
-    royalty: int
+    amount_base_units: int = Field(description=f"What the buyer paid into escrow, {BASE_UNITS}")
+    royalty_base_units: int = Field(description=f"The designer's share of it, {BASE_UNITS}")
     status: str
     deadline: int
     confirmations: int
@@ -83,10 +106,11 @@ class Order(BaseModel):
     shipped_late: bool
     rated: bool
     rating: int
-    tracking_ref: str | None
+    tracking_ref: str | None = Field(description="keccak256 of the tracking number once shipped, else null")
     placed_block: int
     updated_block: int
-    history: list[OrderEvent] | None = None
+    history: list[OrderEvent] | None = Field(default=None, description="Every escrow event of the order, oldest "
+                                             "first (one order only; the events' `args` as the contract emits them)")
 
 
 class StoredDesign(BaseModel):
@@ -96,22 +120,33 @@ class StoredDesign(BaseModel):
 
 class PlaceOrderRequest(BaseModel):
     """The order's terms: the current quote's, except what the request pins (terms shown to the buyer
-    earlier). The escrow refuses the order, naming the term, when the offer no longer meets them."""
+    earlier). The escrow refuses the order, naming the term, when the offer no longer meets them. The most the
+    buyer pays is `max_total_base_units` or `max_total_tokens` (at most one; default: the quoted total)."""
 
-    buyer: str
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "not": {"required": ["max_total_base_units", "max_total_tokens"]}})
+
+    buyer: str = Field(pattern=ADDRESS)
     product_id: int = Field(ge=1, le=MAX_ID)
     hub_id: int = Field(ge=1, le=MAX_ID)
     quantity: int = Field(default=1, ge=1, le=MAX_ID)
-    max_total: int | None = Field(default=None, ge=0, lt=2**256,
-                                  description="The most the buyer pays in smallest token units; default: the total")
+    max_total_base_units: int | None = Field(default=None, ge=0,
+                                             description=f"The most the buyer pays, {BASE_UNITS} (above 2**256 - 1: "
+                                                         "no limit)")
+    max_total_tokens: str | None = Field(default=None, pattern=TOKEN_AMOUNT,
+                                         description="The most the buyer pays in token units, e.g. \"15.5\" "
+                                                     "(decimals past the token's, 6 for gUSD, are dropped)")
     design_version: int | None = Field(default=None, ge=1, le=MAX_ID, description="Default: the current version")
-    token: str | None = Field(default=None, description="The payment token agreed to; default: the offer's")
+    token: str | None = Field(default=None, pattern=ADDRESS,
+                              description="The payment token agreed to; default: the offer's")
     max_lead_time_hours: int | None = Field(default=None, ge=1, le=2**16 - 1,
                                             description="Default: the offer's lead time")
 
 
 class OrderActionRequest(BaseModel):
-    buyer: str
+    model_config = ConfigDict(extra="forbid")
+
+    buyer: str = Field(pattern=ADDRESS)
     order_id: int = Field(ge=1, le=MAX_ORDER_ID)
 
 
@@ -119,7 +154,52 @@ class RateRequest(OrderActionRequest):
     rating: int = Field(ge=1, le=5)
 
 
+class Quote(TokenUnits):
+    """The current offer priced for the quantity (OrderEscrow.quoteOrder)."""
+
+    product_id: int
+    hub_id: int
+    quantity: int
+    total_base_units: int = Field(description=f"What the order costs, royalty included, {BASE_UNITS}")
+    royalty_base_units: int = Field(description=f"The designer's share, {BASE_UNITS}")
+    design_version: int
+    lead_time_hours: int
+
+
+class OrderTerms(TokenUnits):
+    """The OrderTerms the placeOrder call carries: the escrow takes the order only on them."""
+
+    product_id: int
+    hub_id: int
+    quantity: int
+    design_version: int
+    max_lead_time_hours: int
+    max_total_base_units: int = Field(description=f"The most the buyer pays, {BASE_UNITS}")
+
+
+class UnsignedTransaction(BaseModel):
+    """A transaction with everything filled in but the signature (numbers as 0x-hex, `chainId` an integer)."""
+
+    model_config = ConfigDict(extra="allow")
+    description: str
+
+
 class UnsignedTransactions(BaseModel):
-    quote: dict[str, Any] | None = None
-    terms: dict[str, Any] | None = Field(default=None, description="The OrderTerms the placeOrder call carries")
-    transactions: list[dict[str, Any]]
+    transactions: list[UnsignedTransaction] = Field(description="To sign and send in this order")
+
+
+class UnsignedPlaceOrder(UnsignedTransactions):
+    quote: Quote
+    terms: OrderTerms
+
+
+class Health(BaseModel):
+    """The service's state: `problems` is empty when it can do its work (200), else each problem (503)."""
+
+    status: str = Field(description="ok or degraded")
+    problems: list[str]
+    chain: str = Field(description="reachable or unreachable")
+    chain_head: int | None
+    indexed_block: int | None = Field(description="The last block in the read model (null before the first)")
+    lag_blocks: int | None
+    indexer: str = Field(description="writer, standby (another process writes) or off (this process only reads)")

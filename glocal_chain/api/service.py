@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
 
+from glocal_chain.api.amounts import TokenUnits
 from glocal_chain.api.app import create_app
 from glocal_chain.api.deps import ApiServices
 from glocal_chain.api.designs import DesignStore
@@ -39,8 +40,10 @@ class ApiService:
         self._indexed_block = self.metrics.gauge("indexed_block", "Last block in the read model")
         self._chain_head_seen = self.metrics.gauge("chain_head", "Chain head seen by the indexer")
         self.metrics.on_scrape(self._refresh_metrics)
+        units = TokenUnits(self.suite.token_info)
+        units.warm(self.suite.deployment.payment_tokens.values())
         self.services = ApiServices(self.market, DesignStore(settings.designs()),
-                                    UnsignedTransactions(self.suite, network.gas_policy), self.metrics,
+                                    UnsignedTransactions(self.suite, network.gas_policy, units), units, self.metrics,
                                     self._chain_head, settings.max_design_bytes, self._indexer_role)
         self.app = create_app(self.services)
 

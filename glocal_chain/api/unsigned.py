@@ -7,9 +7,11 @@ from typing import Any
 from web3 import Web3
 from web3.contract.contract import ContractFunction
 
+from glocal_chain.api.amounts import MAX_UINT256, TokenUnits, quote_view, terms_view
 from glocal_chain.chain.networks import GasPolicy
 from glocal_chain.chain.transactions import build_call
-from glocal_chain.sdk.inputs import InputError, require_address
+from glocal_chain.errors import Conflict, InvalidInput
+from glocal_chain.sdk.inputs import InputError, format_units, require_address
 from glocal_chain.sdk.payment import PaymentPlan, PlannedTransaction, Step, plan_payment
 from glocal_chain.sdk.suite import GlocalSuite
 
@@ -18,9 +20,10 @@ PLACE_ORDER_GAS_LIMIT = 250_000
 
 
 class UnsignedTransactions:
-    def __init__(self, suite: GlocalSuite, gas_policy: GasPolicy) -> None:
+    def __init__(self, suite: GlocalSuite, gas_policy: GasPolicy, units: TokenUnits) -> None:
         self.suite = suite
         self.gas_policy = gas_policy
+        self.units = units
 
     def _build(self, call: ContractFunction, sender: str, nonce: int, action: str, value: int = 0,
                gas: int | None = None) -> dict[str, Any]:
@@ -33,13 +36,20 @@ class UnsignedTransactions:
 
     def place_order(self, buyer: str, product_id: int, hub_id: int, quantity: int, max_total: int | None,
                     design_version: int | None = None, token: str | None = None,
-                    max_lead_time_hours: int | None = None) -> dict[str, Any]:
+                    max_lead_time_hours: int | None = None, max_total_tokens: str | None = None) -> dict[str, Any]:
         """placeOrder(terms), preceded by an approve of the total when the buyer's allowance does not cover it
         (payment.plan_payment without permits: an external wallet signs transactions only). The terms are the
-        current quote's (at most `max_total`), except what the caller pins; a pinned term the offer no longer
-        meets is refused naming the escrow's error, before anything is built."""
+        current quote's (at most `max_total` base units, or `max_total_tokens` in decimal token units), except
+        what the caller pins; a pinned term the offer no longer meets is refused naming the escrow's error,
+        before anything is built."""
+        if max_total is not None and max_total_tokens is not None:
+            raise InvalidInput("give max_total_base_units or max_total_tokens, not both", "max_total_tokens")
         quote = self.suite.quote(product_id, hub_id, quantity)
-        limit = quote.total if max_total is None else max_total
+        limit_field = "max_total_base_units"
+        if max_total_tokens is not None:
+            limit_field = "max_total_tokens"
+            max_total = self.units.parse_maximum(max_total_tokens, quote.token, "max_total_tokens")
+        limit = quote.total if max_total is None else min(max_total, MAX_UINT256)
         terms = quote.terms.but(max_total=limit)
         if design_version is not None:
             terms = terms.but(design_version=design_version)
@@ -53,17 +63,25 @@ class UnsignedTransactions:
         if pinned:  # pinned terms: the escrow says whether they still hold
             self.suite.preflight_place_order(call, buyer, action)
         if quote.total > limit:
-            raise InputError(f"the total {quote.total} is above max_total {limit}")
+            raise Conflict(f"the total {self._tokens(quote.total, quote.token)} is above the maximum "
+                           f"{self._tokens(limit, quote.token)}", limit_field, "total_above_maximum")
         balance = self.suite.balance(buyer, quote.token)
         if balance < quote.total:
-            raise InputError(f"the buyer's balance {balance} is less than the total {quote.total}")
+            raise Conflict(f"the buyer's balance {self._tokens(balance, quote.token)} is less than the total "
+                           f"{self._tokens(quote.total, quote.token)}", "buyer", "insufficient_balance")
         plan = plan_payment(quote.token, quote.total, lambda: self.suite.allowance(buyer, quote.token), lambda: False)
         if plan.approves_first and not pinned:  # anything but the allowance: refused now (once)
             self.suite.preflight_place_order(call, buyer, action)
         nonce = self._nonce(buyer)
         transactions = [self._build_planned(planned, plan, call, buyer, nonce + index, action)
                         for index, planned in enumerate(plan.transactions)]
-        return {"quote": quote.to_dict(), "terms": terms.to_dict(), "transactions": transactions}
+        return {"quote": quote_view(quote.to_dict(), self.units), "terms": terms_view(terms.to_dict(), self.units),
+                "transactions": transactions}
+
+    def _tokens(self, amount: int, token: str) -> str:
+        """`amount` in token units and in base units: "13.2 gUSD (13200000 base units)"."""
+        symbol, decimals = self.units.info(token)
+        return f"{format_units(amount, decimals)} {symbol} ({amount} base units)"
 
     def _build_planned(self, planned: PlannedTransaction, plan: PaymentPlan, place: ContractFunction, buyer: str,
                        nonce: int, action: str) -> dict[str, Any]:

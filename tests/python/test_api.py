@@ -96,7 +96,8 @@ def test_near_ranks_nearest_ring_then_reputation_then_price_if_hand_made_hubs(ap
     _indexed(api, w3)
     ranked = api.get("/v1/hubs/near", params={"geohash": "u4pruydr", "product": market["cube"]}).json()
     assert [h["hub_id"] for h in ranked["hubs"]] == [ids["near_cheap"], ids["near_dear"], ids["ring"]]
-    assert ranked["widened"] is False and ranked["hubs"][0]["offer"]["price"] == 10 * PRICE
+    assert ranked["widened"] is False and ranked["hubs"][0]["offer"]["price_base_units"] == 10 * PRICE
+    assert (ranked["hubs"][0]["offer"]["token_symbol"], ranked["hubs"][0]["offer"]["token_decimals"]) == ("gUSD", 6)
 
     _deliver(market, ids["near_dear"], rating=5)  # the dearer hub earns a better reputation
     _indexed(api, w3)
@@ -126,6 +127,21 @@ def test_order_shows_history_if_delivered(api, market, w3):
     assert order_id in [o["order_id"] for o in by_buyer]
     by_hub = api.get("/v1/orders", params={"hub": market["ids"]["near_cheap"], "status": "delivered"}).json()
     assert [o["order_id"] for o in by_hub] == [order_id]
+    newest = [o["order_id"] for o in api.get("/v1/orders").json()]  # no filter: every order, newest first
+    assert order_id in newest and newest == sorted(newest, reverse=True)
+    assert all("tracking_ref" in o and "history" not in o for o in by_buyer)  # null until shipped; history: one order
+
+
+def test_order_and_offers_show_amounts_in_base_units_with_token_if_read(api, market, w3):
+    order_id = _deliver(market, market["ids"]["near_dear"])
+    _indexed(api, w3)
+    order = api.get(f"/v1/orders/{order_id}").json()
+    assert (order["amount_base_units"], order["royalty_base_units"]) == (13_200_000, 1_200_000)  # 12 gUSD + 10 %
+    assert (order["token"], order["token_symbol"], order["token_decimals"]) == (market["token"], "gUSD", 6)
+    assert "amount" not in order and "royalty" not in order
+    offers = api.get(f"/v1/products/{market['cube']}").json()["offers"]
+    assert {o["hub_id"]: o["price_base_units"] for o in offers}[market["ids"]["near_dear"]] == 12 * PRICE
+    assert all((o["token_symbol"], o["token_decimals"]) == ("gUSD", 6) and "price" not in o for o in offers)
 
 
 def test_products_and_hubs_list_and_show_if_indexed(api, market, w3):
@@ -180,7 +196,6 @@ BAD_INPUTS = [
     ("get", f"/v1/orders/{2**70}", None, 422, "order_id"),
     ("get", "/v1/orders/999999", None, 404, "order_id"),
     ("get", "/v1/orders", {"buyer": "0x1234"}, 422, "buyer"),
-    ("get", "/v1/orders", {}, 422, "buyer"),
     ("get", "/v1/orders", {"hub": 1, "status": "lost"}, 422, "status"),
     ("get", "/v1/hubs/near", {"geohash": "u4pr!a", "product": 1}, 422, "geohash"),
     ("get", "/v1/hubs/near", {"geohash": "u4pruydr", "product": 77}, 404, "product"),
@@ -194,12 +209,19 @@ BAD_INPUTS = [
     ("get", "/v1/designs/xyz", None, 422, "sha256"),
     ("get", "/v1/designs/" + "0" * 64, None, 404, "sha256"),
     ("post", "/v1/designs", {"content": b"x" * 5000}, 413, "body"),
-    ("post", "/v1/designs", {"content": b"G28\n", "params": {"sha256": "ab" * 32}}, 422, "sha256"),
+    ("post", "/v1/designs", {"content": b"G28\n", "params": {"sha256": "ab" * 32}}, 409, "sha256"),
     ("post", "/v1/designs", {"content": b""}, 422, "body"),
     ("post", "/v1/transactions/place-order", {"json": {"buyer": "0xnope", "product_id": 1, "hub_id": 1}}, 422, "buyer"),
     ("post", "/v1/transactions/place-order", {"json": {"buyer": "0x" + "1" * 40, "product_id": 0, "hub_id": 1}},
      422, "product_id"),
     ("post", "/v1/transactions/rate", {"json": {"buyer": "0x" + "1" * 40, "order_id": 1, "rating": 9}}, 422, "rating"),
+    ("post", "/v1/transactions/place-order", {"json": {"buyer": "0x" + "1" * 40, "product_id": 1, "hub_id": 1,
+                                                       "max_total": 15}}, 422, "max_total"),  # the old, unitless name
+    ("post", "/v1/transactions/place-order", {"json": {"buyer": "0x" + "1" * 40, "product_id": 1, "hub_id": 1,
+                                                       "max_total_base_units": 15, "max_total_tokens": "15"}},
+     422, "max_total_tokens"),
+    ("post", "/v1/transactions/place-order", {"json": {"buyer": "0x" + "1" * 40, "product_id": 1, "hub_id": 1,
+                                                       "max_total_tokens": "1.2.3"}}, 422, "max_total_tokens"),
     ("post", "/v1/transactions/rate", {"content": b"{not json"}, 422, None),
     ("get", "/v1/nothing-here", None, 404, None),
 ]
@@ -231,7 +253,9 @@ def test_unsigned_place_order_signed_by_wallet_places_order_if_sent(api, market,
         "description"]]
     escrow = market["buyer"].escrow
     quote = market["buyer"].quote(market["cube"], market["ids"]["near_cheap"], 1)
-    assert unsigned["terms"] == quote.terms.to_dict()  # maxTotal: the quote's total
+    terms = {**quote.terms.to_dict(), "token_symbol": "gUSD", "token_decimals": 6}
+    terms["max_total_base_units"] = terms.pop("max_total")
+    assert unsigned["terms"] == terms  # maxTotal: the quote's total
     call, args = escrow.decode_function_input(unsigned["transactions"][1]["data"])
     assert call.fn_name == "placeOrder" and tuple(args["terms"].values()) == quote.terms.as_tuple()
     before = escrow.functions.orderCount().call()
@@ -257,6 +281,23 @@ def test_unsigned_place_order_refused_naming_term_if_pinned_term_no_longer_offer
         assert response.status_code == 409 and response.json()["error"]["error_name"] == error, response.text
     accepted = api.post("/v1/transactions/place-order", json={**body, "max_lead_time_hours": 48}).json()
     assert accepted["terms"]["max_lead_time_hours"] == 48 and len(accepted["transactions"]) == 2
+
+
+def test_unsigned_place_order_takes_decimal_tokens_if_max_total_tokens_given(api, market):
+    stranger = Account.create()
+    market["buyer"].mint_test_tokens(stranger.address, 50 * PRICE)
+    body = {"buyer": stranger.address.lower(), "product_id": market["cube"], "hub_id": market["ids"]["near_cheap"]}
+    for typed, base_units in (("15", 15_000_000), ("15.5", 15_500_000), ("11.0000009", 11_000_000)):  # rounded down
+        answer = api.post("/v1/transactions/place-order", json={**body, "max_total_tokens": typed})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["terms"]["max_total_base_units"] == base_units
+    quote = answer.json()["quote"]
+    assert (quote["total_base_units"], quote["token_symbol"], quote["token_decimals"]) == (11_000_000, "gUSD", 6)
+    refused = api.post("/v1/transactions/place-order", json={**body, "max_total_base_units": 15})  # not 15 gUSD
+    assert refused.status_code == 409, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "total_above_maximum" and error["field"] == "max_total_base_units"
+    assert "11.0 gUSD (11000000 base units)" in error["message"] and "0.000015 gUSD (15 base units)" in error["message"]
 
 
 def test_unsigned_rate_refused_naming_error_if_order_not_delivered(api, market):
@@ -325,8 +366,9 @@ def _assert_matches_chain(client: httpx.Client, market: dict[str, Any]) -> int:
     for order_id in range(1, count + 1):
         on_chain, indexed = chain.order(order_id), client.get(f"/v1/orders/{order_id}").json()
         assert indexed["status"] == on_chain.status.name.lower(), order_id
-        assert (indexed["buyer"], indexed["hub_id"], indexed["amount"], indexed["confirmations"], indexed["rated"],
-                indexed["deadline"], indexed["design_version"], indexed["quorum"], indexed["weight"]) == (
+        assert (indexed["buyer"], indexed["hub_id"], indexed["amount_base_units"], indexed["confirmations"],
+                indexed["rated"], indexed["deadline"], indexed["design_version"], indexed["quorum"],
+                indexed["weight"]) == (
             on_chain.buyer, on_chain.hub_id, on_chain.amount, on_chain.confirmations, on_chain.rated,
             on_chain.deadline, on_chain.design_version, on_chain.quorum, on_chain.weight), order_id
         assert indexed["design_hash"] == chain.order_design_hash(on_chain), order_id
