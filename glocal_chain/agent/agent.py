@@ -1,77 +1,70 @@
 """HubAgent: turns this hub's paid orders into print jobs, exactly once.
 
 The event stream writes new orders into the agent's store (same SQLite transaction as its checkpoint).
-`tick()` then moves every order one step, each step checking the outside world before acting:
+`tick()` probes the printers once, then moves every order one step, each step checking the outside world
+before acting:
   new       -> design fetched and verified against the hash of the design version the order bought
-               (designHashOf(product, order.designVersion); else reject on chain, refund)
-            -> a printer that fits exists (else reject) -> accept on chain -> one job per unit queued
+               (designHashOf(product, order.designVersion); no such file or no match: reject on chain, refund;
+               the source unreachable: ask again later, rejecting only when the accept window nears its end)
+            -> a printer that fits exists (else reject) and one of them answers (else wait, unaccepted)
+            -> accept on chain -> one job per unit queued
   queued    -> an idle printer: submit under the job's name (a job already on the printer is not re-sent)
   submitted -> the printer's result: succeeded, or failed (retried on another printer up to max_attempts)
-  accepted with every unit printed -> ship on chain.
-A printer or the RPC being down raises; `run` backs off and resumes, losing nothing.
+  accepted with every unit printed -> ship on chain, with the tracking number of `tracking_format`.
+The RPC being down raises; `run` backs off and resumes, losing nothing. A printer or a design source being
+down holds up only the work that needs it.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from glocal_chain.agent.designs import DesignLibrary
-from glocal_chain.agent.store import AgentStore, Job
+from glocal_chain.agent.designs import DesignLibrary, DesignSourceUnavailable
+from glocal_chain.agent.jobs import AgentMetrics, Printer, PrintJobs
+from glocal_chain.agent.pacing import RetrySchedule, Throttle
+from glocal_chain.agent.printer_watch import PrinterWatch
+from glocal_chain.agent.status import agent_status, health_problems
+from glocal_chain.agent.store import AgentStore
 from glocal_chain.database import Connection
-from glocal_chain.errors import ChainError, ContractRevert, GlocalError
+from glocal_chain.errors import ContractRevert
 from glocal_chain.events.service import ChainService, Following
-from glocal_chain.events.stream import ChainEvent
-from glocal_chain.printers.base import JobResult, PrinterDriver, PrinterState, PrinterUnavailable
-from glocal_chain.sdk.models import OrderStatus
+from glocal_chain.events.stream import RECOVERABLE_ERRORS, ChainEvent
+from glocal_chain.printers.base import PrinterUnavailable
+from glocal_chain.sdk.inputs import DEFAULT_TRACKING_FORMAT, tracking_number
+from glocal_chain.sdk.models import Order, OrderStatus
 from glocal_chain.sdk.suite import GlocalSuite
 
+__all__ = ["AgentMetrics", "HubAgent", "JobPolicy", "Printer", "pickup_tracking_number"]
 log = logging.getLogger(__name__)
 
 
-def pickup_tracking_number(hub_id: int, order_id: int) -> str:
-    """The tracking number the agent ships with: the parcel waits at the hub's pickup desk."""
-    return f"PICKUP-{hub_id}-{order_id}"
-
-
-@dataclass
-class Printer:
-    driver: PrinterDriver
-    capabilities: int = 0
-    materials: tuple[str, ...] = ()
-
-
-@dataclass
-class AgentMetrics:
-    """The agent's counters, served as `glocal_agent_<name>` (with the loop's `errors`, the queue depth and the
-    chain lag; see runner), and hooks called with each order whose job a printer took (benchmarks)."""
-
-    orders_seen: int = 0
-    jobs_started: int = 0
-    jobs_finished: int = 0
-    jobs_failed: int = 0
-    retries: int = 0
-    dispatch_callbacks: list[Callable[[int], None]] = field(default_factory=list)
+def pickup_tracking_number(hub_id: int, order_id: int, template: str = DEFAULT_TRACKING_FORMAT) -> str:
+    """The tracking number the agent ships with (default: the parcel waits at the hub's pickup desk)."""
+    return tracking_number(template, hub_id, order_id)
 
 
 @dataclass(frozen=True)
 class JobPolicy:
     """How the agent makes orders: attempts per unit, what each product needs of a printer (capability bits,
-    material; default: any printer) and how long a printer may be unreachable before its job counts as failed."""
+    material; default: any printer), how long a printer may be unreachable before its job counts as failed,
+    how long before the accept window closes it stops waiting for an unreachable design source and rejects,
+    and the tracking number's format."""
 
     max_attempts: int = 3
     product_capabilities: dict[int, int] = field(default_factory=dict)
     printer_timeout_s: float = 300.0
     product_materials: dict[int, str] = field(default_factory=dict)
+    design_retry_margin_s: float = 3600.0
+    tracking_format: str = DEFAULT_TRACKING_FORMAT
 
 
 class HubAgent(ChainService):
     """The hub's chain-following service: its store and event stream in `db`, its printers, its policy."""
 
     service_name = "agent"
-    recoverable = (ChainError, PrinterUnavailable, ContractRevert, ConnectionError)
+    recoverable = (*RECOVERABLE_ERRORS, PrinterUnavailable, ContractRevert)
 
     def __init__(self, suite: GlocalSuite, hub_id: int, db: Connection, designs: DesignLibrary,
                  printers: list[Printer], following: Following, policy: JobPolicy | None = None) -> None:
@@ -80,14 +73,19 @@ class HubAgent(ChainService):
         self.store = AgentStore(db)
         self.designs = designs
         self.printers = {p.driver.name: p for p in printers}
-        policy = policy or JobPolicy()
-        self.max_attempts = policy.max_attempts
-        self.product_capabilities = policy.product_capabilities
-        self.product_materials = policy.product_materials
-        self.printer_timeout_s = policy.printer_timeout_s
+        self.policy = policy or JobPolicy()
         self.metrics = AgentMetrics()
-        self._down_since: dict[str, float] = {}
+        self.watch = PrinterWatch([p.driver for p in printers])
+        self.jobs = PrintJobs(self.store, self.printers, self.watch, self.metrics, self._design_for, self._fitting,
+                              self.policy.max_attempts, self.policy.printer_timeout_s)
+        self.chain_reachable: bool | None = None  # at the last step; None before the first
+        self.status: dict[str, Any] = {}  # the last step's agent_status, read by /status and /healthz
+        self.waiting: dict[int, str] = {}  # orders left unaccepted for now, and why
+        self._design_retry = RetrySchedule(first_s=1.0, max_s=60.0)
+        self._warnings = Throttle()
+        self._verified: set[int] = set()
         super().__init__(suite.w3, suite.deployment, db, following)
+        self.status = agent_status(self)
 
     def on_reorg(self, fork_block: int) -> None:
         """The chain reorganised: transactions of ours may have been dropped, so re-read the nonce."""
@@ -103,111 +101,123 @@ class HubAgent(ChainService):
             self.metrics.orders_seen += 1
 
     # ------------------------------------------------------------------ one pass over the work
+    def step(self) -> None:
+        """A poll and a tick; records whether the chain answered and publishes the agent's status."""
+        try:
+            super().step()
+        except RECOVERABLE_ERRORS:
+            self.chain_reachable = False
+            raise
+        else:
+            self.chain_reachable = True
+        finally:
+            self.status = agent_status(self)
+
+    def health(self) -> list[str]:
+        return health_problems(self)
+
     def tick(self) -> None:
+        self.watch.probe()
         for order_id, product_id, quantity in self.store.orders_in("new"):
             try:
                 self._start_order(order_id, product_id, quantity)
             except ContractRevert as exc:  # e.g. the accept-by deadline passed: nothing more to do for it
-                self.store.set_order(order_id, "closed", exc.message)
+                self._settle(order_id, "closed", exc.message)
                 log.warning("order %d closed: %s", order_id, exc.message)
-        self._follow_jobs()
-        self._dispatch_jobs()
+        self.jobs.follow()
+        self.jobs.dispatch()
         self._ship_finished()
 
     def _fitting(self, product_id: int) -> list[Printer]:
         """Printers with the capability bits and the material the product needs (config; default: any)."""
-        required = self.product_capabilities.get(product_id, 0)
-        material = self.product_materials.get(product_id)
+        required = self.policy.product_capabilities.get(product_id, 0)
+        material = self.policy.product_materials.get(product_id)
         return [p for p in self.printers.values()
                 if p.capabilities & required == required and (material is None or material in p.materials)]
 
+    def _settle(self, order_id: int, state: str, reason: str | None = None) -> None:
+        self.store.set_order(order_id, state, reason)
+        self.waiting.pop(order_id, None)
+        self._verified.discard(order_id)
+        self._design_retry.clear(order_id)
+
     def _start_order(self, order_id: int, product_id: int, quantity: int) -> None:
+        if not self._design_retry.due(order_id):
+            return
         try:
             order = self.suite.order(order_id)
         except ContractRevert as exc:
             if exc.error_name == "OrderNotFound":  # reorganised away
-                self.store.set_order(order_id, "closed", "order no longer on chain")
+                self._settle(order_id, "closed", "order no longer on chain")
                 return
             raise
         if order.status is OrderStatus.ACCEPTED:  # accepted before a crash
             self.store.accept_with_jobs(order_id, quantity, self.suite.order_design_hash(order))
+            self._settle(order_id, "accepted")
             return
         if order.status is not OrderStatus.PAID:
-            self.store.set_order(order_id, "closed", f"order is {order.status.name.lower()}")
+            self._settle(order_id, "closed", f"order is {order.status.name.lower()}")
             return
-        # The version the buyer ordered, not the product's current one: a designer publishing version 2
-        # does not change what an order placed for version 1 gets.
-        design_hash = self.suite.order_design_hash(order)
-        reason = None
-        if self.designs.fetch(design_hash) is None:
-            reason = f"no design file matching sha256 {design_hash} (design v{order.design_version})"
-        elif not self._fitting(product_id):
-            reason = "no printer at this hub can make it"
+        reason = self._refusal(order)
         if reason is not None:
             self.suite.reject(order_id, reason)
-            self.store.set_order(order_id, "rejected", reason)
+            self._settle(order_id, "rejected", reason)
             log.warning("order %d rejected: %s", order_id, reason)
             return
-        self.suite.accept(order_id)
-        self.store.accept_with_jobs(order_id, quantity, design_hash)
-        log.info("order %d accepted (%d unit(s) of design v%d)", order_id, quantity, order.design_version)
-
-    def _dispatch_jobs(self) -> None:
-        busy = self.store.busy_printers()
-        for job in self.store.jobs_in("queued", "submitting"):
-            if job.state == "submitting":  # a crash between deciding and uploading: ask the printer
-                self._resolve_submitting(job)
-                continue
-            order_product = self._order_product(job.order_id)
-            failed_on = self.store.printers_failed(job)
-            for printer in sorted(self._fitting(order_product), key=lambda p: p.driver.name in failed_on):
-                name = printer.driver.name
-                if name in busy or not self._idle(printer):
-                    continue
-                self.store.set_job(job, "submitting", name)
-                printer.driver.submit(job.name, self._design_for(job.order_id))
-                self.store.set_job(job, "submitted")
-                busy.add(name)
-                self.metrics.jobs_started += 1
-                for callback in self.metrics.dispatch_callbacks:
-                    callback(job.order_id)
-                log.info("job %s started on %s", job.name, name)
-                break
-
-    def _resolve_submitting(self, job: Job) -> None:
-        printer = self.printers.get(job.printer or "")
-        if printer is None:
-            self.store.set_job(job, "queued")
+        if order_id not in self._verified:
+            return  # the design source is down: asked again later
+        if not any(self.watch.usable(p.driver.name) for p in self._fitting(product_id)):
+            self._wait_for_printer(order)
             return
-        result = printer.driver.job_result(job.name)
-        self.store.set_job(job, "queued" if result is JobResult.UNKNOWN else "submitted")
+        self.suite.accept(order_id)
+        self.store.accept_with_jobs(order_id, quantity, self.suite.order_design_hash(order))
+        self._settle(order_id, "accepted")
+        log.info("order %d accepted (%d unit(s) of product %d, design v%d)", order_id, quantity, product_id,
+                 order.design_version)
 
-    def _follow_jobs(self) -> None:
-        for job in self.store.jobs_in("submitted"):
-            printer = self.printers.get(job.printer or "")
-            if printer is None:
-                continue
-            try:
-                result = printer.driver.job_result(job.name)
-                self._down_since.pop(printer.driver.name, None)
-            except PrinterUnavailable as exc:
-                down_since = self._down_since.setdefault(printer.driver.name, time.monotonic())
-                if time.monotonic() - down_since < self.printer_timeout_s:
-                    log.warning("%s", exc.message)
-                    continue
-                log.warning("%s for %.0f s: job %s counts as failed", exc.message, self.printer_timeout_s, job.name)
-                result = JobResult.FAILED
-            if result is JobResult.SUCCEEDED:
-                self.store.set_job(job, "succeeded")
-                self.metrics.jobs_finished += 1
-            elif result in (JobResult.FAILED, JobResult.UNKNOWN):
-                self.store.set_job(job, "failed")
-                self.metrics.jobs_failed += 1
-                if job.attempt < self.max_attempts:
-                    self.store.retry(job)
-                    self.metrics.retries += 1
-                else:
-                    self.store.set_order(job.order_id, "failed", f"unit {job.unit} failed {job.attempt} times")
+    def _refusal(self, order: Order) -> str | None:
+        """Why the hub cannot make the order (it is rejected), or None. The version the buyer ordered, not the
+        product's current one: a designer publishing version 2 does not change what version 1's orders get."""
+        if not self._fitting(order.product_id):
+            return "no printer at this hub can make it"
+        if order.order_id in self._verified:
+            return None
+        design_hash = self.suite.order_design_hash(order)
+        try:
+            design = self.designs.fetch(design_hash)
+        except DesignSourceUnavailable as exc:
+            if self._chain_time() < order.deadline - self.policy.design_retry_margin_s:
+                wait = self._design_retry.failed(order.order_id)
+                self.waiting[order.order_id] = "design source unreachable"
+                if self._warnings.due(("design", order.order_id)):
+                    log.warning("order %d waits for its design (%s); asking again in %.0f s, rejecting %.0f s "
+                                "before its accept window closes", order.order_id, exc.message, wait,
+                                self.policy.design_retry_margin_s)
+                return None
+            return "design source unreachable until the accept window nearly closed"
+        if design is None:
+            return f"no design file matching sha256 {design_hash} (design v{order.design_version})"
+        self._verified.add(order.order_id)
+        self._design_retry.clear(order.order_id)
+        self.waiting.pop(order.order_id, None)
+        return None
+
+    def _wait_for_printer(self, order: Order) -> None:
+        """No printer that could make the order answers: leave it unaccepted until one does, while the accept
+        window is open (the buyer may cancel meanwhile; after the window the agent lets it go)."""
+        if self._chain_time() > order.deadline:
+            self._settle(order.order_id, "closed", "accept window closed while no printer was reachable")
+            log.warning("order %d not accepted: its accept window closed while no printer was reachable",
+                        order.order_id)
+            return
+        self.waiting[order.order_id] = "no printer reachable"
+        if self._warnings.due(("printer", order.order_id)):
+            log.warning("order %d waits: no printer that can make it is reachable; it is accepted when one "
+                        "answers (accept window open for %.0f s more)", order.order_id,
+                        order.deadline - self._chain_time())
+
+    def _chain_time(self) -> int:
+        return int(self.suite.w3.eth.get_block("latest")["timestamp"])
 
     def _ship_finished(self) -> None:
         for order_id, _, _ in self.store.orders_in("accepted"):
@@ -223,29 +233,16 @@ class HubAgent(ChainService):
                 log.warning("order %d vanished in a reorganisation; not shipped", order_id)
                 continue
             if status is OrderStatus.ACCEPTED:
-                self.suite.ship(order_id, pickup_tracking_number(self.hub_id, order_id))
+                tracking = pickup_tracking_number(self.hub_id, order_id, self.policy.tracking_format)
+                self.suite.ship(order_id, tracking)
+                log.info("order %d shipped (tracking number %s)", order_id, tracking)
             if status in (OrderStatus.ACCEPTED, OrderStatus.SHIPPED):
                 self.store.set_order(order_id, "shipped")
-                log.info("order %d shipped", order_id)
             else:
                 self.store.set_order(order_id, "closed", f"order is {status.name.lower()}")
 
-    def _idle(self, printer: Printer) -> bool:
-        try:
-            return printer.driver.status().state is PrinterState.IDLE
-        except PrinterUnavailable as exc:
-            log.warning("%s", exc.message)
-            return False
-
-    def _order_product(self, order_id: int) -> int:
-        return int(self.store.db.execute("SELECT product_id FROM agent_order WHERE order_id = ?",
-                                         (order_id,)).fetchone()[0])
-
-    def _design_for(self, order_id: int) -> bytes:
+    def _design_for(self, order_id: int) -> bytes | None:
         """The bytes of the design the order bought, verified against its sha256 (recorded from the chain
-        when the order was accepted)."""
+        when the order was accepted); raises DesignSourceUnavailable."""
         design_hash = self.store.design_hash(order_id) or self.suite.order_design_hash(self.suite.order(order_id))
-        design = self.designs.fetch(design_hash)
-        if design is None:
-            raise GlocalError(f"order {order_id}: its design file disappeared after acceptance")
-        return design
+        return self.designs.fetch(design_hash)

@@ -5,21 +5,39 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
 
+from glocal_chain.chain.networks import data_dir
 from glocal_chain.config import load_toml_model
-from glocal_chain.errors import ConfigError
+from glocal_chain.errors import ConfigError, GlocalError
+from glocal_chain.printers.local import LocalPrinter
+from glocal_chain.sdk.inputs import DEFAULT_TRACKING_FORMAT, tracking_number
 
 
 class PrinterConfig(BaseModel):
     name: str
     driver: str = "octoprint"
-    url: str
+    url: str | None = None
     api_key: str | None = None
     api_key_env: str | None = None
+    local: bool = False  # the local printer of `glocal printer up` in this data folder: its URL and key from there
     materials: list[str] = Field(default_factory=list)
     capabilities: int = 0
     build_volume_mm: tuple[int, int, int] | None = None
+
+    @model_validator(mode="after")
+    def _url_or_local(self) -> PrinterConfig:
+        if self.local == (self.url is not None):
+            raise ValueError("give either url (with api_key or api_key_env) or local = true")
+        return self
+
+    def address(self) -> tuple[str, str]:
+        """The printer's URL and API key."""
+        if self.local:
+            local = LocalPrinter().require_settings()
+            return local.url, local.api_key
+        assert self.url is not None  # checked at load
+        return self.url, self.key()
 
     def key(self) -> str:
         if self.api_key:
@@ -33,9 +51,10 @@ class AgentConfig(BaseModel):
     network: str | None = None
     wallet: str
     hub_id: int = Field(ge=1)
-    database: Path
+    database: Path | None = None  # default: <data dir>/agent-hub-<hub_id>.db
     design_dirs: list[Path] = Field(default_factory=list)
     design_urls: list[str] = Field(default_factory=list)  # templates with {sha256}
+    design_retry_margin_s: float = Field(default=3600.0, ge=0)
     printers: list[PrinterConfig] = Field(min_length=1)
     confirmations: int | None = Field(default=None, ge=0)
     max_attempts: int = Field(default=3, ge=1)
@@ -44,11 +63,24 @@ class AgentConfig(BaseModel):
     metrics_port: int | None = 0
     product_capabilities: dict[int, int] = Field(default_factory=dict)
     product_materials: dict[int, str] = Field(default_factory=dict)
+    tracking_format: str = DEFAULT_TRACKING_FORMAT  # placeholders {hub} and {order}
+
+    @field_validator("tracking_format")
+    @classmethod
+    def _valid_tracking_format(cls, value: str) -> str:
+        try:
+            tracking_number(value, 1, 1)
+        except GlocalError as exc:
+            raise ValueError(exc.message) from exc
+        return value
+
+    def database_path(self) -> Path:
+        return self.database or data_dir() / f"agent-hub-{self.hub_id}.db"
 
 
 def load_agent_config(path: Path) -> AgentConfig:
     config = load_toml_model(path, AgentConfig, "agent config")
     base = path.parent
-    config.database = base / config.database
+    config.database = base / config.database if config.database is not None else None
     config.design_dirs = [base / d for d in config.design_dirs]
     return config

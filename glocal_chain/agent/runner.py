@@ -1,10 +1,12 @@
-"""Wires a hub.toml into a running agent: suite, store, event stream, printers, metrics."""
+"""Wires a hub.toml into a running agent: suite, store, event stream, printers, metrics, health, status."""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import asdict
+from typing import Any
 
 from glocal_chain.agent.agent import HubAgent, JobPolicy, Printer
 from glocal_chain.agent.config import AgentConfig
@@ -17,9 +19,14 @@ from glocal_chain.events.store import open_database
 from glocal_chain.printers.octoprint import OctoPrintDriver
 from glocal_chain.sdk.suite import GlocalSuite
 from glocal_chain.wallet.keystore import unlock
+from glocal_chain.web import chain_details
 
 log = logging.getLogger(__name__)
 DRIVERS = {"octoprint": OctoPrintDriver}
+
+
+def stream_name(hub_id: int) -> str:
+    return f"agent-hub-{hub_id}"
 
 
 class AgentRunner:
@@ -30,36 +37,49 @@ class AgentRunner:
         if hub.operator != self.suite.me:
             raise ConfigError(f"wallet {config.wallet} ({self.suite.me}) does not operate hub {config.hub_id} "
                               f"(operator {hub.operator})")
-        self.db = open_database(config.database)
         printers = []
         for printer in config.printers:
             if printer.driver not in DRIVERS:
                 raise ConfigError(f"printer {printer.name}: unknown driver {printer.driver!r} ({', '.join(DRIVERS)})")
-            printers.append(Printer(DRIVERS[printer.driver](printer.name, printer.url, printer.key()),
+            url, key = printer.address()
+            printers.append(Printer(DRIVERS[printer.driver](printer.name, url, key),
                                     printer.capabilities, tuple(printer.materials)))
+        self.db = open_database(config.database_path())
         confirmations = network.confirmations_or(config.confirmations)
-        following = Following(f"agent-hub-{config.hub_id}", confirmations=confirmations,
+        following = Following(stream_name(config.hub_id), confirmations=confirmations,
                               poll_interval_s=config.poll_interval_s, ws_url=network.ws_url)
         policy = JobPolicy(config.max_attempts, config.product_capabilities, config.printer_timeout_s,
-                           config.product_materials)
+                           config.product_materials, config.design_retry_margin_s, config.tracking_format)
         self.agent = HubAgent(self.suite, config.hub_id, self.db, DesignLibrary(config.design_dirs, config.design_urls),
                               printers, following, policy)
         self.config = config
         self.observability = None
         if config.metrics_port is not None:
-            self.observability = AgentObservability(self._metrics, config.metrics_port)
+            self.observability = AgentObservability(self._metrics, config.metrics_port, self._health,
+                                                    lambda: self.agent.status)
 
     def _metrics(self) -> dict[str, float]:
         values: dict[str, float] = {k: v for k, v in asdict(self.agent.metrics).items() if isinstance(v, int)}
         values["errors"] = self.agent.loop_errors
-        values["queue_depth"] = len(self.agent.store.jobs_in("queued"))
+        values["queue_depth"] = len(self.agent.status.get("queue", []))
         values["chain_lag_blocks"] = self.agent.stream.stats.lag_blocks
         return values
+
+    def _health(self) -> tuple[list[str], dict[str, Any]]:
+        status = self.agent.status
+        chain = chain_details(status["chain_head"] if status["chain"] == "reachable" else None)
+        if status["chain"] == "unknown":  # before the first step
+            chain["chain"] = "unknown"
+        details = {**chain, "last_block": status.get("last_block"),
+                   "printers": {p["name"]: p["state"] for p in status.get("printers", [])}}
+        return status["problems"], details
 
     def run(self, stop: threading.Event) -> None:
         if self.observability is not None:
             self.observability.start()
-            log.info("agent metrics on http://127.0.0.1:%d/metrics", self.observability.port)
+            self.agent.store.set_endpoint(self.observability.port, os.getpid())
+            log.info("agent status, health and metrics on http://127.0.0.1:%d (/status, /healthz, /metrics)",
+                     self.observability.port)
         try:
             self.agent.run(stop)
         finally:

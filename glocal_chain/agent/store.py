@@ -17,7 +17,10 @@ CREATE TABLE IF NOT EXISTS agent_order (
 CREATE TABLE IF NOT EXISTS agent_job (
     order_id INTEGER NOT NULL, unit INTEGER NOT NULL, attempt INTEGER NOT NULL, printer TEXT,
     state TEXT NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY (order_id, unit, attempt));
+CREATE TABLE IF NOT EXISTS agent_endpoint (
+    id INTEGER PRIMARY KEY CHECK (id = 1), port INTEGER NOT NULL, pid INTEGER NOT NULL, started_at REAL NOT NULL);
 """
+# agent_endpoint: where the running agent serves /status, /healthz and /metrics (`glocal agent status` reads it).
 
 # design_hash: the sha256 of the design version the order bought, checked against the chain when it was accepted.
 # order states: new -> accepted -> shipped; new -> rejected; new -> closed (left Paid without us);
@@ -127,3 +130,22 @@ class AgentStore:
             for state, count in self.db.execute(f"SELECT state, COUNT(*) FROM {table} GROUP BY state"):
                 result[f"{table.removeprefix('agent_')}_{state}"] = int(count)
         return result
+
+    def product_of(self, order_id: int) -> int:
+        return int(self.db.execute("SELECT product_id FROM agent_order WHERE order_id = ?", (order_id,)).fetchone()[0])
+
+    def orders_with_reasons(self, *states: str) -> list[tuple[int, str, str | None]]:
+        """(order id, state, reason) of the orders in `states`, oldest first."""
+        marks = ",".join("?" * len(states))
+        return [(int(row[0]), row[1], row[2]) for row in self.db.execute(
+            f"SELECT order_id, state, reason FROM agent_order WHERE state IN ({marks}) ORDER BY order_id", states)]
+
+    def set_endpoint(self, port: int, pid: int) -> None:
+        self.db.execute("INSERT INTO agent_endpoint VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                        "port = excluded.port, pid = excluded.pid, started_at = excluded.started_at",
+                        (port, pid, time.time()))
+
+    def endpoint(self) -> int | None:
+        """The port of the last agent that served its status from this database."""
+        row = self.db.execute("SELECT port FROM agent_endpoint WHERE id = 1").fetchone()
+        return int(row[0]) if row else None

@@ -7,7 +7,22 @@ import sys
 
 import typer
 
-from glocal_chain.cli import admin, agent, api, chain, demo, deploy, hub, indexer, oracle, order, product, token, wallet
+from glocal_chain.cli import (
+    admin,
+    agent,
+    api,
+    chain,
+    demo,
+    deploy,
+    hub,
+    indexer,
+    oracle,
+    order,
+    printer,
+    product,
+    token,
+    wallet,
+)
 from glocal_chain.errors import GlocalError
 from glocal_chain.logs import configure_logging
 
@@ -16,6 +31,7 @@ app = typer.Typer(help="glocal-chain: community supply chains on a permissioned 
 # In the order `glocal --help` lists them: a role's command group, or (deploy, demo) a single command.
 for name, group in (("chain", chain.app), ("wallet", wallet.app), ("admin", admin.app), ("product", product.app),
                     ("hub", hub.app), ("order", order.app), ("token", token.app), ("agent", agent.app),
+                    ("printer", printer.app),
                     ("api", api.app), ("indexer", indexer.app), ("oracle", oracle.app)):
     app.add_typer(group, name=name)
 app.command(name="deploy")(deploy.deploy)
