@@ -8,10 +8,26 @@
 #   slither    Slither, checked against slither-triage.toml; `make slither`
 #   lint       ruff, mypy and the import-linter layers contract (pyproject.toml); `make lint`
 # ARGS go to brownie or pytest; given without a stage, to both (e.g. `bash tools/run-tests.sh -x`).
+# At the end it lists any block states an anvil spilled to ~/.foundry/anvil/tmp during the run, and fails if there
+# are some: every anvil the project starts keeps its history in memory (glocal_chain/toolchain/anvil_history.py).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PWD/node_modules/.bin:$PATH"
 failed=()
+ANVIL_STATE_CACHE="$HOME/.foundry/anvil/tmp"
+RUN_STARTED=$(mktemp)
+trap 'rm -f "$RUN_STARTED"' EXIT
+
+# anvil_state_left: names the anvil-state-* folders written to since the run started, with their size; fails if any.
+anvil_state_left() {
+  local left
+  mapfile -t left < <(find "$ANVIL_STATE_CACHE" -maxdepth 1 -name 'anvil-state-*' -newer "$RUN_STARTED" 2>/dev/null)
+  [ ${#left[@]} -eq 0 ] && return 0
+  echo "== anvil left block states on disk during this run ($(du -sch "${left[@]}" | tail -n 1 | cut -f1)):"
+  printf '   %s\n' "${left[@]}"
+  echo "   (an anvil started without --prune-history: see glocal_chain/toolchain/anvil_history.py)"
+  return 1
+}
 
 # contract tests; $1: 1 for coverage (anvil records execution steps, the tests trace them), 0 without
 contract_tests() {
@@ -76,6 +92,8 @@ case "$stage" in
     stage=all
     ;;
 esac
+
+anvil_state_left || failed+=("anvil block states left in $ANVIL_STATE_CACHE")
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED: ${failed[*]}"

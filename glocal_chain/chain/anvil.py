@@ -1,7 +1,11 @@
 """The local chain: an anvil process whose state survives a restart (`glocal chain up/down/status`).
 
 State lives in `<data dir>/anvil/state.json` (anvil's `--state`: loaded at start, dumped at exit and
-every few seconds); `node.json` beside it records the pid and the port picked at start.
+every few seconds); `node.json` beside it records the pid and port of the running node, `port` the port it
+keeps across restarts (services started against its URL reconnect after `down` and `up`), and `stopped` marks
+a `glocal chain down`: until the next `up`, commands refuse rather than start the chain again.
+
+Every anvil started here keeps a bounded block history in memory and none on disk (`toolchain.anvil_history`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 import httpx
 
 from glocal_chain.errors import ChainError, ToolchainError
+from glocal_chain.toolchain.anvil_history import PRUNE_HISTORY_ARGS
 from glocal_chain.toolchain.settings import project_root
 
 log = logging.getLogger(__name__)
@@ -46,6 +51,18 @@ def anvil_executable() -> str:
     raise ToolchainError("anvil not found: run `make setup` (it installs @foundry-rs/anvil with npm)")
 
 
+def port_is_free(port: int) -> bool:
+    """Whether a server could listen on 127.0.0.1:`port` now (as anvil binds: a closed connection's TIME_WAIT
+    does not count)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def rpc_answers(url: str, timeout: float = 1.0) -> bool:
     try:
         response = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []},
@@ -59,7 +76,7 @@ def anvil_command(port: int, chain_id: int, hardfork: str = DEFAULT_HARDFORK, bl
                   gas_price: int | None = None, state_file: Path | None = None,
                   steps_tracing: bool = False) -> list[str]:
     args = [anvil_executable(), "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(chain_id),
-            "--hardfork", hardfork, "--silent"]
+            "--hardfork", hardfork, "--silent", *PRUNE_HISTORY_ARGS]
     if block_time:
         args += ["--block-time", str(block_time)]
     if gas_price is not None:
@@ -95,7 +112,7 @@ class NodeStatus:
 
 
 class LocalNode:
-    """A detached anvil with persisted state, found again through its `node.json`."""
+    """A detached anvil with persisted state, found again through its `node.json`, on the same port each time."""
 
     def __init__(self, home: Path, chain_id: int = 31337) -> None:
         self.home = home
@@ -103,6 +120,8 @@ class LocalNode:
         self.state_file = home / "state.json"
         self.info_file = home / "node.json"
         self.log_file = home / "anvil.log"
+        self.port_file = home / "port"
+        self.stopped_file = home / "stopped"
 
     def status(self) -> NodeStatus | None:
         """The running node, or None (a stale node.json is removed)."""
@@ -115,12 +134,35 @@ class LocalNode:
         self.info_file.unlink(missing_ok=True)
         return None
 
+    def kept_port(self) -> int | None:
+        """The port the node listened on last, which `up` uses again."""
+        try:
+            return int(self.port_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def stopped_by_user(self) -> bool:
+        """Whether `down` stopped the node and no `up` has run since."""
+        return self.stopped_file.exists()
+
     def up(self, port: int | None = None) -> NodeStatus:
+        """Starts the node on `port`, else on the port it had before, else on a free one (or reports the running
+        node). Refuses when that port is taken rather than move: clients know the chain by its URL."""
         running = self.status()
         if running is not None:
+            if port is not None and port != running.port:
+                raise ChainError(f"the local chain already runs at {running.url}; stop it with `glocal chain down` "
+                                 f"before starting it on port {port}")
+            self.stopped_file.unlink(missing_ok=True)
             return running
+        kept = self.kept_port()
+        port = port or kept or free_port()
+        if not port_is_free(port):
+            which = "its port" if port == kept else "port"
+            raise ChainError(f"cannot start the local chain on {which} {port}: another process listens there; stop "
+                             "that process, or choose another port with `glocal chain up --port PORT` (clients "
+                             "configured with the old URL then need the new one)")
         self.home.mkdir(parents=True, exist_ok=True)
-        port = port or free_port()
         # Free gas, as on the consortium chain: new wallets can act without being funded first.
         command = anvil_command(port, self.chain_id, gas_price=0, state_file=self.state_file)
         with self.log_file.open("ab") as log_handle:
@@ -131,13 +173,19 @@ class LocalNode:
             wait_until_ready(info.url, process)
         except ChainError:
             process.kill()
+            process.wait()
             raise
         self.info_file.write_text(json.dumps(asdict(info)))
+        self.port_file.write_text(f"{port}\n")
+        self.stopped_file.unlink(missing_ok=True)
         log.info("local chain up: %s (pid %d, state %s)", info.url, info.pid, self.state_file)
         return info
 
     def down(self) -> bool:
-        """Stops the node, letting anvil dump its state; False when none was running."""
+        """Stops the node, letting anvil dump its state, and marks it stopped (commands then refuse to start it again
+        until `up`: `networks.local_network`); False when none was running."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.stopped_file.write_text("stopped by `glocal chain down`; `glocal chain up` starts it again\n")
         running = self.status()
         if running is None:
             return False
@@ -149,9 +197,6 @@ class LocalNode:
             os.kill(running.pid, signal.SIGKILL)
         self.info_file.unlink(missing_ok=True)
         return True
-
-    def url(self) -> str:
-        return self.up().url
 
 
 def _pid_alive(pid: int) -> bool:

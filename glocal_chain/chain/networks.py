@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import tomllib
 from enum import Enum
@@ -11,11 +13,13 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field, field_validator
 
 from glocal_chain.config import build_model, read_toml
-from glocal_chain.errors import ConfigError
+from glocal_chain.errors import ChainError, ConfigError
 from glocal_chain.toolchain.settings import require_supported_evm
 
 if TYPE_CHECKING:
     from glocal_chain.chain.anvil import LocalNode
+
+log = logging.getLogger(__name__)
 
 LOCAL = "local"
 LOCAL_CHAIN_ID = 31337
@@ -66,9 +70,23 @@ def local_node() -> LocalNode:
     return LocalNode(data_dir() / "anvil", chain_id=LOCAL_CHAIN_ID)
 
 
+def local_chain_url() -> str:
+    """The local chain's URL. A chain never stopped with `glocal chain down` is started on first use (logged at
+    INFO); after `down`, a ChainError until `glocal chain up` runs."""
+    node = local_node()
+    running = node.status()
+    if running is not None:
+        return running.url
+    if node.stopped_by_user():
+        raise ChainError("the local chain is stopped (glocal chain down); start it with `glocal chain up`")
+    started = node.up()
+    log.info("started the local chain at %s (state in %s); `glocal chain down` stops it", started.url, node.home)
+    return started.url
+
+
 def local_network() -> NetworkConfig:
-    """The built-in local network; its anvil is started on demand."""
-    url = local_node().url()
+    """The built-in local network; its anvil is started on first use unless the user stopped it."""
+    url = local_chain_url()
     return NetworkConfig(
         name=LOCAL,
         rpc_urls=[url],
@@ -101,9 +119,18 @@ def load_network(name: str | None, path: Path | None = None) -> NetworkConfig:
     if name == LOCAL:
         return local_network()
     path = path or networks_file()
+    if not path.exists():
+        raise ConfigError(f"unknown network {name!r}{_did_you_mean(name, [LOCAL])}: only `local` is built in, and the "
+                          f"networks file {path} that describes the others does not exist")
     data = read_toml(path, f"network {name!r} is not built in and the networks file")
-    section = data.get("networks", {}).get(name)
+    networks = data.get("networks", {})
+    section = networks.get(name)
     if section is None:
-        known = ", ".join([LOCAL, *sorted(data.get("networks", {}))])
-        raise ConfigError(f"unknown network {name!r} (known: {known})")
+        known = [LOCAL, *sorted(networks)]
+        raise ConfigError(f"unknown network {name!r}{_did_you_mean(name, known)} (known: {', '.join(known)})")
     return build_model(NetworkConfig, {"name": name, **section}, f"network {name!r} in {path}")
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""

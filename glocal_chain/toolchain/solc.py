@@ -57,7 +57,7 @@ def install_compiler(settings: CompilerSettings, root: Path | None = None) -> Pa
     root = root or project_root()
     path = compiler_path(settings.solc_version)
     if path.exists() and not is_bridge(path):
-        log.info("native solc %s found at %s", settings.solc_version, path)
+        log.debug("native solc %s found at %s", settings.solc_version, path)
     else:
         if not (root / "node_modules" / "solc" / "soljson.js").exists():
             raise ToolchainError("node_modules/solc is missing: run `make setup` (npm ci) first")

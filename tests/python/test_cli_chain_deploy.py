@@ -55,8 +55,9 @@ def test_chain_up_deploy_twice_then_restart_keeps_state_if_local(local_chain, tm
 def test_deploy_refuses_if_local_chain_was_reset(local_chain, tmp_path):
     assert invoke("chain", "up").exit_code == 0
     assert invoke("deploy").exit_code == 0
-    local_node().down()
+    assert invoke("chain", "down").exit_code == 0
     (tmp_path / "home" / "anvil" / "state.json").unlink()
+    assert invoke("chain", "up").exit_code == 0  # a fresh chain, on the same port
     result = invoke("deploy")
     assert result.exit_code != 0
     assert "no contract there" in str(result.exception) or "no contract there" in result.output
