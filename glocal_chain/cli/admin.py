@@ -50,6 +50,8 @@ _role_command("add-oracle", "oracle", True, "Grant the oracle role.")
 _role_command("remove-oracle", "oracle", False, "Revoke the oracle role.")
 _role_command("add-arbiter", "arbiter", True, "Grant the arbiter role.")
 _role_command("remove-arbiter", "arbiter", False, "Revoke the arbiter role.")
+_role_command("add-hub-approver", "hub-approver", True, "Grant the hub approver role (approves and suspends hubs).")
+_role_command("remove-hub-approver", "hub-approver", False, "Revoke the hub approver role.")
 
 
 def _setting_command(name: str, argument: str, change: Callable[[GlocalSuite, int], object],

@@ -9,7 +9,14 @@ import typer
 from glocal_chain.cli.options import JsonOption, NetworkOption, WalletOption, open_suite
 from glocal_chain.cli.output import emit
 from glocal_chain.cli.suite_action import run_on_suite
-from glocal_chain.sdk.inputs import InputError, format_units, parse_units
+from glocal_chain.sdk.inputs import (
+    DEFAULT_TRACKING_FORMAT,
+    InputError,
+    format_units,
+    parse_units,
+    tracking_number,
+    tracking_ref,
+)
 from glocal_chain.sdk.models import Order, Quote
 from glocal_chain.sdk.suite import GlocalSuite
 
@@ -139,12 +146,31 @@ def withdraw(token: str = typer.Option("gUSD", "--token", help="Token symbol, 'n
          f"withdrew {format_units(amount, decimals)} {symbol}")
 
 
+def _tracking(suite: GlocalSuite, order: Order, template: str) -> tuple[str | None, str | None, str]:
+    """(the order's tracking ref, its tracking number if it is the hub agent's for `template`, a line)."""
+    ref = suite.shipping_ref(order.order_id)
+    if ref is None:
+        return None, None, "  not shipped: no tracking number yet"
+    candidate = tracking_number(template, order.hub_id, order.order_id)
+    if "0x" + tracking_ref(candidate).hex() != ref:
+        return ref, None, (f"  tracking ref {ref}: the keccak256 of a number other than {candidate} (the hub "
+                           "agent's); the hub knows which")
+    where = "the hub's pickup desk" if template == DEFAULT_TRACKING_FORMAT else f"format {template}"
+    return ref, candidate, f"  tracking number {candidate} ({where}), ref {ref}"
+
+
 @app.command()
-def show(order_id: int, network: NetworkOption = None, json_output: JsonOption = False) -> None:
-    """Show an order."""
+def show(order_id: int, tracking_format: str = typer.Option(
+             DEFAULT_TRACKING_FORMAT, "--tracking-format",
+             help="The hub agent's tracking number format ({hub}, {order}): the number is shown when the order "
+                  "shipped with it (the chain keeps only its keccak256)."),
+         network: NetworkOption = None, json_output: JsonOption = False) -> None:
+    """Show an order, and once it shipped its tracking reference (and number)."""
     suite = open_suite(network)
     order = suite.order(order_id)
-    emit(order.to_dict(), json_output, describe(suite, order))
+    ref, number, line = _tracking(suite, order, tracking_format)
+    emit({**order.to_dict(), "tracking_ref": ref, "tracking_number": number}, json_output,
+         f"{describe(suite, order)}\n{line}")
 
 
 @app.command("list")

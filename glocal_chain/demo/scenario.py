@@ -10,14 +10,14 @@ import json
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from glocal_chain.agent.agent import HubAgent, Printer, pickup_tracking_number
+from glocal_chain.agent.agent import HubAgent, Printer
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.api.service import ApiService
 from glocal_chain.api.settings import ApiSettings
@@ -26,6 +26,8 @@ from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import LOCAL_CHAIN_ID, GasPolicy, NetworkConfig
 from glocal_chain.chain.transactions import Sender
+from glocal_chain.demo.narration import NEXT_STEPS, printer_line, timed
+from glocal_chain.demo.stay import DEMO_NETWORK, cli_settings, instructions
 from glocal_chain.deploy.config import load_deploy_config
 from glocal_chain.deploy.deployer import deploy_suite
 from glocal_chain.errors import GlocalError
@@ -37,6 +39,7 @@ from glocal_chain.oracle.config import OracleConfig, WebhookSender
 from glocal_chain.oracle.runner import OracleRunner
 from glocal_chain.printers.octoprint import OctoPrintDriver
 from glocal_chain.printers.server import OctoPrintServer
+from glocal_chain.sdk.inputs import DEFAULT_TRACKING_FORMAT, tracking_number
 from glocal_chain.sdk.models import FULL_REPUTATION_WEIGHT, OrderStatus
 from glocal_chain.sdk.suite import GlocalSuite, format_units
 from glocal_chain.toolchain.settings import project_root
@@ -49,6 +52,8 @@ COURIER, COURIER_SECRET = "courier", "demo-courier-secret"
 ACTORS = {"operator": 0, "oracle": 1, "arbiter": 2, "community fund": 3, "designer": 4, "fablab (near)": 5,
           "library (far)": 6, "buyer": 7}
 WATCHED = ("buyer", "fablab (near)", "designer", "community fund")
+#: The wallets `--stay` makes for the CLI: the demo's people by a wallet's name.
+WALLETS = {"operator": 0, "oracle": 1, "arbiter": 2, "designer": 4, "fablab": 5, "library": 6, "buyer": 7}
 
 
 @dataclass
@@ -82,19 +87,28 @@ class Stage:
 
 def run(say: Callable[[str], None], stay: bool = False) -> DemoResult:
     """Acts out the day; with `stay`, keeps everything running afterwards with one more order shipped and
-    waiting for a courier's webhook (docs/oracle.md sends it with curl), until Ctrl-C."""
+    waiting for a courier's webhook (docs/oracle.md sends it with curl), until Ctrl-C. Each step of the set-up
+    is said as it starts and when it is done, with its time."""
     started = time.monotonic()
-    with EphemeralNode(chain_id=LOCAL_CHAIN_ID, gas_price=0) as node, tempfile.TemporaryDirectory() as tmp, \
-            OctoPrintServer(Path(tmp) / "octoprint") as octoprint:
-        workdir = Path(tmp)
-        say(f"[1/8] local chain: anvil at {node.url} (free gas, cancun); OctoPrint with a virtual printer at "
-            f"{octoprint.url}")
-        network = NetworkConfig(name="local", rpc_urls=[node.url], chain_id=LOCAL_CHAIN_ID, gas_policy=GasPolicy.FREE,
-                                local=True)
+    with ExitStack() as running:
+        workdir = Path(running.enter_context(tempfile.TemporaryDirectory()))
+        say("[1/8] setting up: a local chain, a printer, the suite and the services")
+        node = timed(say, "local chain (anvil, free gas, cancun)",
+                     lambda: running.enter_context(EphemeralNode(chain_id=LOCAL_CHAIN_ID, gas_price=0)),
+                     lambda started_node: f"at {started_node.url}")
+        octoprint = timed(say, "OctoPrint with its virtual printer (the slowest step)",
+                          lambda: running.enter_context(OctoPrintServer(workdir / "octoprint")),
+                          lambda server: f"at {server.url}")
+        network = NetworkConfig(name=DEMO_NETWORK, rpc_urls=[node.url], chain_id=LOCAL_CHAIN_ID,
+                                gas_policy=GasPolicy.FREE, local=True)
         w3 = connect(network)
         config = load_deploy_config(project_root() / "config" / "deploy" / "local.toml")
-        deployment = deploy_suite(w3, Sender(w3, dev_account(ACTORS["operator"]), gas_policy=GasPolicy.FREE), "local",
-                                  config, directory=workdir, fresh=True, allow_test_token=True).deployment
+        deployment = timed(say, "deploying the suite (config/deploy/local.toml)",
+                           lambda: deploy_suite(w3, Sender(w3, dev_account(ACTORS["operator"]),
+                                                           gas_policy=GasPolicy.FREE),
+                                                DEMO_NETWORK, config, directory=workdir / "deployments", fresh=True,
+                                                allow_test_token=True).deployment,
+                           lambda deployed: f"escrow {deployed.address('OrderEscrow')}")
         people = {name: GlocalSuite(w3, deployment, Sender(w3, dev_account(i), gas_policy=GasPolicy.FREE))
                   for name, i in ACTORS.items()}
         api_service = ApiService(ApiSettings(port=free_port(), database_url=str(workdir / "api.sqlite"),
@@ -104,14 +118,21 @@ def run(say: Callable[[str], None], stay: bool = False) -> DemoResult:
                                            poll_interval_s=0.2,
                                            senders=[WebhookSender(name=COURIER, secret=COURIER_SECRET)]),
                               network=network, suite=people["oracle"])
-        with api_service.in_background() as api_server, oracle.in_background() as oracle_server, \
-                httpx.Client(base_url=api_server.url, timeout=30) as api:
-            say(f"[2/8] suite deployed: escrow {deployment.address('OrderEscrow')}; API at {api_server.url} "
-                f"(docs at /docs); delivery oracle at {oracle_server.url}")
-            stage = Stage(say, people, api, oracle_server.url, octoprint, workdir, people["buyer"].token("gUSD"))
-            orders = _day(stage)
-            if stay:
-                _stay_open(stage, orders)
+        api_server = timed(say, "public API (indexing the chain)",
+                           lambda: running.enter_context(api_service.in_background()),
+                           lambda server: f"at {server.url}, its docs at {server.url}/docs")
+        oracle_server = timed(say, "delivery oracle", lambda: running.enter_context(oracle.in_background()),
+                              lambda server: f"at {server.url}")
+        api = running.enter_context(httpx.Client(base_url=api_server.url, timeout=30))
+        say(f"[2/8] ready after {time.monotonic() - started:.1f} s; the day begins")
+        stage = Stage(say, people, api, oracle_server.url, octoprint, workdir, people["buyer"].token("gUSD"))
+        orders = _day(stage)
+        if stay:
+            _stay_open(stage, orders, network)
+        else:
+            say(f"\ndemo finished in {time.monotonic() - started:.1f} s")
+            for line in NEXT_STEPS:
+                say(line)
     return DemoResult(round(time.monotonic() - started, 1), orders)
 
 
@@ -148,7 +169,7 @@ def _day(stage: Stage) -> dict[str, int]:
             f"v{quote.design_version}, lead time {quote.lead_time_hours} h; EIP-2612 permit for exactly the total); "
             f"the hub agent fetches the design from the API, checks its sha256 against the chain, accepts and prints:")
         _await_shipped(say, buyer, driver, first)
-        response = _courier_delivers(stage, first, pickup_tracking_number(chosen, first))
+        response = _courier_delivers(stage, first, tracking_number(DEFAULT_TRACKING_FORMAT, chosen, first))
         say(f"      courier webhook -> oracle: HTTP {response.status_code} {response.json()}")
         if not wait_for(lambda: buyer.order(first).status is OrderStatus.DELIVERED, STEP_TIMEOUT_S):
             raise GlocalError(f"the oracle did not confirm order {first}")
@@ -191,17 +212,23 @@ def hub_agent(hub: GlocalSuite, hub_id: int, driver: OctoPrintDriver, workdir: P
         db.close()
 
 
-def _stay_open(stage: Stage, orders: dict[str, int]) -> None:
+def _stay_open(stage: Stage, orders: dict[str, int], network: NetworkConfig) -> None:
     hub, buyer = stage.people["fablab (near)"], stage.people["buyer"]
     delivered = buyer.order(orders["delivered"])
     waiting = buyer.place_order(delivered.product_id, delivered.hub_id, 1, 15_000_000).order_id
     hub.accept(waiting)
     tracking = f"PARCEL-{waiting}"
     hub.ship(waiting, tracking)
-    stage.say(f"\nstaying up (Ctrl-C stops everything). Order {waiting} is shipped and waits for its courier; "
-              "send the webhook with the curl example in docs/oracle.md after:\n"
+    settings = timed(stage.say, "wallets and a networks file for the glocal CLI",
+                     lambda: cli_settings(stage.workdir / "cli", network, stage.workdir / "deployments", WALLETS),
+                     lambda made: f"in {made.home.parent}")
+    stage.say(f"\norder {waiting} is shipped and waits for its courier: send the webhook with the curl example in "
+              "docs/oracle.md after:\n"
               f"  export ORACLE_URL={stage.oracle_url} COURIER_SECRET={COURIER_SECRET} ORDER={waiting} "
               f"TRACKING={tracking}\n  export API_URL={stage.api.base_url}")
+    for line in instructions(settings, list(WALLETS), str(stage.api.base_url), waiting):
+        stage.say(line)
+    stage.say("staying up (Ctrl-C stops everything)")
     try:
         while buyer.order(waiting).status is OrderStatus.SHIPPED:
             time.sleep(0.5)
@@ -230,9 +257,7 @@ def _await_shipped(say: Callable[[str], None], buyer: GlocalSuite, driver: OctoP
         if time.monotonic() > deadline:
             raise TimeoutError(f"order {order_id} was not printed and shipped within {PRINT_TIMEOUT_S} s")
         if time.monotonic() - last_report > 5:
-            status = driver.status()
-            progress = f" {status.progress_pct:.0f} %" if status.progress_pct is not None else ""
-            say(f"      printer: {status.state.value} {status.job_name or ''}{progress}")
+            say(printer_line(driver.status(), order_id))
             last_report = time.monotonic()
         time.sleep(0.2)
     say(f"      order {order_id}: printed and marked shipped on chain by the agent")

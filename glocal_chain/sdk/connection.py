@@ -17,8 +17,12 @@ from glocal_chain.chain.networks import NetworkConfig
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.deployer import verify_deployment
 from glocal_chain.deploy.deployments import Deployment, require_deployment
-from glocal_chain.errors import GlocalError
+from glocal_chain.errors import ContractRevert, GlocalError
 from glocal_chain.sdk.inputs import InputError
+from glocal_chain.sdk.roles import ACCESS_CONTROL_ABI, missing_role_hint, signing_accounts
+
+#: OpenZeppelin AccessControl's error for a caller without the role a function needs.
+ROLE_MISSING = "AccessControlUnauthorizedAccount"
 
 
 class SuiteConnection:
@@ -54,7 +58,27 @@ class SuiteConnection:
     def send(self, call: ContractFunction, action: str, value: int = 0) -> TxReceipt:
         if self.sender is None:
             raise InputError(f"{action}: no wallet chosen (use --wallet)")
-        return self.sender.transact(call, action, value=value)
+        try:
+            return self.sender.transact(call, action, value=value)
+        except ContractRevert as exc:
+            hint = self._role_hint(call.address, exc.error_args) if exc.error_name == ROLE_MISSING else None
+            if hint is None:
+                raise
+            raise ContractRevert(f"{exc.message}; {hint}", exc.error_name, exc.error_args) from exc
+
+    def _role_hint(self, address: str, error_args: dict[str, object]) -> str | None:
+        """Who holds the role the signer lacks on the contract at `address`, and how it is granted (None when
+        that cannot be found out)."""
+        name = next((name for name, record in self.deployment.contracts.items()
+                     if record.address.lower() == address.lower()), address)
+        role, account = error_args.get("neededRole"), error_args.get("account")
+        if not isinstance(role, bytes) or not isinstance(account, str):
+            return None
+        try:
+            return missing_role_hint(self.at(address, ACCESS_CONTROL_ABI), name, role,
+                                     Web3.to_checksum_address(account), signing_accounts(self.deployment.chain_id))
+        except Exception:  # noqa: BLE001 - a hint that cannot be had must not hide the error itself
+            return None
 
     def event(self, receipt: TxReceipt, contract: Contract, name: str) -> dict[str, Any]:
         """The arguments of the first `name` event `contract` emitted in the transaction."""

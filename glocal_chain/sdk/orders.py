@@ -60,6 +60,13 @@ class Orders:
                             "args": {k: ("0x" + v.hex() if isinstance(v, bytes) else v) for k, v in args.items()}})
         return history
 
+    def shipping_ref(self, order_id: int) -> str | None:
+        """The trackingRef of the order's (last) OrderShipped event, None if it has none: the chain keeps only
+        the keccak256 of the tracking number."""
+        logs = self.escrow.events.OrderShipped().get_logs(from_block=self.connection.deployment.deploy_block,
+                                                          argument_filters={"orderId": order_id})
+        return "0x" + bytes(logs[-1]["args"]["trackingRef"]).hex() if logs else None
+
     # ------------------------------------------------------------------ lifecycle
     def cancel(self, order_id: int) -> Order:
         return self._act(self.escrow.functions.cancelOrder(order_id), "cancel", order_id)

@@ -13,6 +13,7 @@ from web3.types import TxReceipt, Wei
 from glocal_chain.chain.permit import sign_permit
 from glocal_chain.chain.transactions import call_view, revert_from_exception
 from glocal_chain.sdk.connection import SuiteConnection
+from glocal_chain.sdk.faucet import funding_hint
 from glocal_chain.sdk.inputs import InputError, format_units
 from glocal_chain.sdk.models import OrderTerms, Quote
 from glocal_chain.sdk.payment import PaymentPlan, PlannedTransaction, Step, plan_payment
@@ -65,8 +66,10 @@ class Placement:
         me = self.connection.me
         balance = self.tokens.balance(me, terms.token)
         if balance < current.total:
+            shortfall = format_units(current.total - balance, decimals)
             raise InputError(f"balance {format_units(balance, decimals)} {symbol} is less than the total "
-                             f"{format_units(current.total, decimals)} {symbol}: nothing sent")
+                             f"{format_units(current.total, decimals)} {symbol}: nothing sent; "
+                             + funding_hint(self.connection, terms.token, me, shortfall))
         plan = plan_payment(terms.token, current.total, lambda: self.tokens.allowance(me, terms.token),
                             lambda: self.supports_permit(terms.token) and self.connection.signing_account is not None)
         receipt = self._pay(plan, terms)

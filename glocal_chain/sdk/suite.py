@@ -191,6 +191,10 @@ class GlocalSuite:
         """Every escrow event of an order, oldest first: name, block, transaction and arguments."""
         return self._orders.order_history(order_id)
 
+    def shipping_ref(self, order_id: int) -> str | None:
+        """The keccak256 of the tracking number the order shipped with (0x hex), None if it did not ship."""
+        return self._orders.shipping_ref(order_id)
+
     def cancel(self, order_id: int) -> Order:
         return self._orders.cancel(order_id)
 

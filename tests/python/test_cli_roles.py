@@ -7,9 +7,11 @@ import json
 
 import pytest
 from typer.testing import CliRunner
+from web3 import Web3
 
 from glocal_chain.chain.anvil import free_port
 from glocal_chain.cli.main import app
+from glocal_chain.sdk.inputs import format_units
 
 runner = CliRunner()
 GCODE = "examples/calibration-cube.gcode"
@@ -210,7 +212,9 @@ def test_hub_withdraw_offer_and_list_if_operator(glocal, market):
 def test_bad_inputs_get_one_clear_message_if_malformed_or_impossible(glocal, market, people, w3):
     buyer_nonce = w3.eth.get_transaction_count(people["buyer"])
     cases = [
-        (("token", "balance", "0x1234"), "invalid address '0x1234'"),
+        (("token", "balance", "--address", "0x1234"), "invalid address '0x1234'"),
+        (("token", "balance"), "whose balance? name one of your wallets with --wallet NAME"),
+        (("token", "balance", "--wallet", "buyer", "--address", people["buyer"]), "whose balance?"),
         (("hub", "register", "--geohash", "u4pa!", "--wallet", "fablab"), "invalid geohash 'u4pa!'"),
         (("product", "show", "999"), "ProductNotFound(productId=999)"),
         (("hub", "show", "999"), "HubNotFound(hubId=999)"),
@@ -263,7 +267,7 @@ def test_remaining_commands_work_if_used(glocal, market, people, w3):
     assert config["quorum"] == 1 and config["fee_bps"] == 200 and config["paused"] is False
     assert config["max_lead_time_hours"] == 720
     assert "max_lead_time_hours    720" in glocal("admin", "config", as_json=False)
-    balance = glocal("token", "balance", people["buyer"])
+    balance = glocal("token", "balance", "--address", people["buyer"])
     assert balance["balance"] > 0
     received = _place(glocal, market)
     glocal("order", "accept", received, "--wallet", "fablab")
@@ -295,3 +299,84 @@ def test_order_quote_and_place_bind_lead_time_if_buyer_sets_maximum(glocal, mark
                    "--max-total", "10", "--max-lead-time-hours", "72", "--wallet", "buyer")
     assert order["status"] == "paid" and order["lead_time_hours"] == 48
     glocal("order", "cancel", str(order["order_id"]), "--wallet", "buyer")
+
+
+# ---------------------------------------------------------------- errors by name, with a hint
+
+def test_token_balance_takes_wallet_if_named_like_every_other_command(glocal, market, people):
+    by_wallet = glocal("token", "balance", "--wallet", "library")
+    assert by_wallet == glocal("token", "balance", "--address", people["library"])
+    minted = glocal("token", "mint", "--amount", "2.5", "--wallet", "library")  # to the signing wallet itself
+    assert minted["to"] == people["library"]
+    assert glocal("token", "balance", "--wallet", "library")["balance"] == by_wallet["balance"] + 2_500_000
+    assert glocal("token", "balance", "-w", "library", as_json=False).endswith(" gUSD\n")
+
+
+def test_revert_names_order_status_if_step_comes_too_late(glocal, market):
+    order_id = _place(glocal, market)
+    glocal("order", "accept", order_id, "--wallet", "fablab")
+    glocal("order", "ship", order_id, "--tracking", "PARCEL-L", "--wallet", "fablab")
+    glocal("order", "confirm", order_id, "--wallet", "oracle")
+    message = glocal("order", "accept", order_id, "--wallet", "fablab", ok=False)
+    assert f"InvalidOrderStatus(orderId={order_id}, status=Delivered)" in message, message
+
+
+def test_missing_role_names_role_and_its_holder_if_wrong_wallet_signs(glocal, market, people):
+    fablab = people["fablab"]
+    message = glocal("admin", "approve-hub", str(market["far"]), "--wallet", "fablab", ok=False)
+    assert f"AccessControlUnauthorizedAccount(account={fablab}, neededRole=HUB_APPROVER_ROLE)" in message, message
+    assert f"{fablab} lacks HUB_APPROVER_ROLE on HubRegistry" in message
+    assert "wallet 'operator' holds it (--wallet operator)" in message
+    assert f"`glocal admin add-hub-approver {fablab} --wallet operator`" in message
+    confirm = glocal("order", "confirm", "1", "--wallet", "buyer", ok=False)
+    assert "neededRole=ORACLE_ROLE" in confirm and "wallet 'oracle' holds it (--wallet oracle)" in confirm, confirm
+    assert f"`glocal admin add-oracle {people['buyer']} --wallet operator`" in confirm
+    # the command the hint names works
+    assert glocal("admin", "add-hub-approver", fablab, "--wallet", "operator")["granted"] is True
+    assert f"HubStatusUnchanged(hubId={market['far']}, status=Approved)" in glocal(
+        "admin", "approve-hub", str(market["far"]), "--wallet", "fablab", ok=False)
+    assert glocal("admin", "suspend-hub", str(market["far"]), "--reason", "audit", "--wallet", "fablab")["status"] \
+        == "suspended"
+    assert glocal("admin", "approve-hub", str(market["far"]), "--wallet", "fablab")["status"] == "approved"
+    assert glocal("admin", "remove-hub-approver", fablab, "--wallet", "operator")["granted"] is False
+
+
+def test_too_little_balance_says_how_to_get_tokens_if_order_costs_more(glocal, market):
+    held = glocal("token", "balance", "--wallet", "fablab")["balance"]
+    message = glocal("order", "place", "--product", str(market["product"]), "--hub", str(market["near"]),
+                     "--quantity", "1000", "--max-total", "100000", "--wallet", "fablab", ok=False)
+    assert "less than the total 13200.0 gUSD: nothing sent" in message, message
+    shortfall = format_units(13_200_000_000 - held, 6)
+    assert f"`glocal token mint --amount {shortfall} --wallet YOUR_WALLET`" in message, message
+    glocal("token", "mint", "--amount", shortfall, "--wallet", "fablab")  # what it says is enough
+    assert glocal("token", "balance", "--wallet", "fablab")["balance"] == 13_200_000_000
+
+
+def test_order_show_gives_tracking_number_if_shipped_with_hub_pickup_number(glocal, market):
+    order_id = _place(glocal, market)
+    unshipped = glocal("order", "show", order_id)
+    assert unshipped["tracking_ref"] is None and unshipped["tracking_number"] is None
+    assert "not shipped: no tracking number yet" in glocal("order", "show", order_id, as_json=False)
+    glocal("order", "accept", order_id, "--wallet", "fablab")
+    pickup = f"PICKUP-{market['near']}-{order_id}"
+    glocal("order", "ship", order_id, "--tracking", pickup, "--wallet", "fablab")
+    shown = glocal("order", "show", order_id)
+    assert shown["tracking_number"] == pickup
+    assert shown["tracking_ref"] == "0x" + Web3.keccak(text=pickup).hex().removeprefix("0x")
+    human = glocal("order", "show", order_id, as_json=False)
+    assert f"tracking number {pickup} (the hub's pickup desk), ref {shown['tracking_ref']}" in human, human
+
+
+def test_order_show_gives_only_ref_if_shipped_with_carrier_number(glocal, market):
+    order_id = _place(glocal, market)
+    glocal("order", "accept", order_id, "--wallet", "fablab")
+    glocal("order", "ship", order_id, "--tracking", f"PARCEL-{order_id}", "--wallet", "fablab")
+    shown = glocal("order", "show", order_id)
+    assert shown["tracking_number"] is None
+    assert shown["tracking_ref"] == "0x" + Web3.keccak(text=f"PARCEL-{order_id}").hex().removeprefix("0x")
+    assert "the keccak256 of a number other than PICKUP-" in glocal("order", "show", order_id, as_json=False)
+    custom = glocal("order", "show", order_id, "--tracking-format", "PARCEL-{order}")
+    assert custom["tracking_number"] == f"PARCEL-{order_id}"
+    assert f"tracking number PARCEL-{order_id} (format PARCEL-{{order}})" in glocal(
+        "order", "show", order_id, "--tracking-format", "PARCEL-{order}", as_json=False)
+    assert "must contain {order}" in glocal("order", "show", order_id, "--tracking-format", "PICKUP-{hub}", ok=False)

@@ -1,0 +1,72 @@
+"""What a missing role means to the person who lacks it: which of the accounts they can sign with holds it
+(their wallets; on a local chain also anvil's development accounts), and how it is granted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from web3.contract import Contract
+
+from glocal_chain.chain.dev_accounts import DEV_ACCOUNT_COUNT, dev_account
+from glocal_chain.chain.networks import LOCAL_CHAIN_ID
+from glocal_chain.chain.reverts import DEFAULT_ADMIN_ROLE, KNOWN_ROLES, role_name
+from glocal_chain.wallet.keystore import list_wallets
+
+#: The commands that grant a role (signed by a governor, the holder of DEFAULT_ADMIN_ROLE).
+ROLE_GRANTS = {"ORACLE_ROLE": "glocal admin add-oracle", "ARBITER_ROLE": "glocal admin add-arbiter",
+               "HUB_APPROVER_ROLE": "glocal admin add-hub-approver"}
+#: OpenZeppelin AccessControl's hasRole, which every contract of the suite has.
+ACCESS_CONTROL_ABI = [{"type": "function", "name": "hasRole", "stateMutability": "view",
+                       "inputs": [{"name": "role", "type": "bytes32"}, {"name": "account", "type": "address"}],
+                       "outputs": [{"name": "", "type": "bool"}]}]
+ADMIN_ROLE_ID = next(role for role, name in KNOWN_ROLES.items() if name == DEFAULT_ADMIN_ROLE)
+
+
+@dataclass(frozen=True)
+class SigningAccount:
+    """An account the user can sign with: `label` names it, `use` says how to sign with it."""
+
+    label: str
+    address: str
+    use: str
+    wallet: str | None = None
+
+
+def signing_accounts(chain_id: int) -> list[SigningAccount]:
+    """The user's wallets, and on a local chain anvil's development accounts not imported as one."""
+    accounts = [SigningAccount(f"wallet '{w.name}'", w.address, f"--wallet {w.name}", w.name) for w in list_wallets()]
+    if chain_id == LOCAL_CHAIN_ID:
+        imported = {account.address.lower() for account in accounts}
+        for index in range(DEV_ACCOUNT_COUNT):
+            address = dev_account(index).address
+            if address.lower() not in imported:
+                accounts.append(SigningAccount(f"anvil account {index}", address,
+                                               f"`glocal wallet import NAME --anvil-account {index}`, then "
+                                               "--wallet NAME"))
+    return accounts
+
+
+def holders(contract: Contract, role: bytes, accounts: list[SigningAccount]) -> list[SigningAccount]:
+    return [account for account in accounts if contract.functions.hasRole(role, account.address).call()]
+
+
+def missing_role_hint(contract: Contract, contract_name: str, role: bytes, account: str,
+                      accounts: list[SigningAccount]) -> str:
+    """One sentence for an AccessControlUnauthorizedAccount: who holds the role, who grants it and how."""
+    name = role_name(role) or "0x" + role.hex()
+    parts = [f"{account} lacks {name} on {contract_name}"]
+    held = holders(contract, role, accounts)
+    if held:
+        parts.append(" or ".join(f"{h.label} holds it ({h.use})" for h in held))
+    else:
+        parts.append(f"none of your wallets holds {name}")
+    if name == DEFAULT_ADMIN_ROLE:
+        parts.append("the governor holds it (config/deploy/<network>.toml names it)")
+        return "; ".join(parts)
+    admins = [a for a in holders(contract, ADMIN_ROLE_ID, accounts) if a.wallet is not None]
+    signer = f"--wallet {admins[0].wallet}" if admins else "--wallet GOVERNOR"
+    if name in ROLE_GRANTS:
+        parts.append(f"a governor grants it: `{ROLE_GRANTS[name]} {account} {signer}`")
+    else:
+        parts.append(f"a governor ({DEFAULT_ADMIN_ROLE}) grants it with grantRole on {contract_name}")
+    return "; ".join(parts)
