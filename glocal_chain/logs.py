@@ -36,6 +36,11 @@ class _CurrentStderr(logging.StreamHandler[TextIO]):
         return None
 
 
+#: Loggers whose INFO lines a person at the terminal should see even at the default WARNING level: each
+#: says that a command did something the person did not ask for (starting the local chain on first use).
+ANNOUNCING_LOGGERS = ("glocal_chain.chain.networks",)
+
+
 def configure_logging(default_level: str = "WARNING") -> None:
     handler = _CurrentStderr()
     if os.environ.get("GLOCAL_LOG_FORMAT", "").lower() == "json":
@@ -45,3 +50,6 @@ def configure_logging(default_level: str = "WARNING") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(os.environ.get("GLOCAL_LOG_LEVEL", default_level).upper())
+    if "GLOCAL_LOG_LEVEL" not in os.environ:
+        for name in ANNOUNCING_LOGGERS:
+            logging.getLogger(name).setLevel(logging.INFO)

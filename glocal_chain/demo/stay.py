@@ -4,17 +4,14 @@ deployment, and wallets for the demo's people, all in the demo's folder."""
 
 from __future__ import annotations
 
-import json
-import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from eth_account import Account
-
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import DATA_DIR_ENV, NETWORKS_FILE_ENV, NetworkConfig
 from glocal_chain.deploy.deployments import DEPLOYMENTS_DIR_ENV
+from glocal_chain.wallet import keystore
 from glocal_chain.wallet.keystore import PASSWORD_ENV
 
 DEMO_NETWORK = "demo"
@@ -54,13 +51,8 @@ def cli_settings(workdir: Path, network: NetworkConfig, deployments_dir: Path,
     settings = CliSettings(workdir / "networks.toml", deployments_dir, workdir / "home")
     workdir.mkdir(parents=True, exist_ok=True)
     write_networks_file(settings.networks_file, network)
-    wallets = settings.home / "wallets"  # the keystore's layout (glocal_chain.wallet.keystore)
-    wallets.mkdir(parents=True, mode=0o700)
     for name, index in people.items():
-        keystore = Account.encrypt(dev_account(index).key, WALLET_PASSWORD, kdf="scrypt", iterations=WALLET_SCRYPT_N)
-        fd = os.open(wallets / f"{name}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(keystore, handle)
+        keystore.save(name, dev_account(index), WALLET_PASSWORD, settings.home, scrypt_iterations=WALLET_SCRYPT_N)
     return settings
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from web3 import Web3
 
 from glocal_chain.chain.artifacts import load_artifact
+from glocal_chain.chain.reverts import KNOWN_ROLES
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import NATIVE_COIN, TEST_TOKEN, DeployConfig
 from glocal_chain.deploy.deployments import (
@@ -23,8 +24,7 @@ from glocal_chain.errors import DeploymentError
 
 log = logging.getLogger(__name__)
 
-ROLE_NAMES = ("HUB_APPROVER_ROLE", "ORACLE_ROLE", "ARBITER_ROLE", "PAUSER_ROLE", "ESCROW_ROLE")
-ROLES = {"DEFAULT_ADMIN_ROLE": b"\x00" * 32} | {name: bytes(Web3.keccak(text=name)) for name in ROLE_NAMES}
+ROLES = {name: role for role, name in KNOWN_ROLES.items()}
 TEST_TOKEN_ARGS = ("Glocal Test Dollar", "gUSD", 6)
 ZERO_ADDRESS = "0x" + "00" * 20
 

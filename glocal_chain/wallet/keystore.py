@@ -32,14 +32,15 @@ class WalletInfo:
     path: Path
 
 
-def wallets_dir() -> Path:
-    return data_dir() / "wallets"
+def wallets_dir(home: Path | None = None) -> Path:
+    """Where wallets live: under `home`, or the data dir ($GLOCAL_HOME or ./.glocal)."""
+    return (home or data_dir()) / "wallets"
 
 
-def _path(name: str) -> Path:
+def _path(name: str, home: Path | None = None) -> Path:
     if not NAME_PATTERN.match(name):
         raise WalletError(f"invalid wallet name {name!r}: letters, digits, '.', '_' and '-' only")
-    return wallets_dir() / f"{name}.json"
+    return wallets_dir(home) / f"{name}.json"
 
 
 def read_password(prompt: str = "Wallet password: ", confirm: bool = False) -> str:
@@ -57,13 +58,16 @@ def read_password(prompt: str = "Wallet password: ", confirm: bool = False) -> s
     return password
 
 
-def save(name: str, account: LocalAccount, password: str) -> WalletInfo:
-    path = _path(name)
+def save(name: str, account: LocalAccount, password: str, home: Path | None = None,
+         scrypt_iterations: int | None = None) -> WalletInfo:
+    """Encrypts `account` into wallet `name` (under `home`'s wallets, else the data dir's); `scrypt_iterations`
+    lowers the key derivation's cost only for keys with nothing to protect (the demo's public dev keys)."""
+    path = _path(name, home)
     if path.exists():
         raise WalletError(f"wallet {name!r} exists already ({path})")
     if not password:
         raise WalletError("an empty password protects nothing: set one")
-    keystore = Account.encrypt(account.key, password, kdf="scrypt")
+    keystore = Account.encrypt(account.key, password, kdf="scrypt", iterations=scrypt_iterations)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
