@@ -129,7 +129,7 @@ class LocalNode:
             info = NodeStatus(**json.loads(self.info_file.read_text()))
         except (OSError, ValueError, TypeError):
             return None
-        if _pid_alive(info.pid) and rpc_answers(info.url):
+        if pid_alive(info.pid) and rpc_answers(info.url):
             return info
         self.info_file.unlink(missing_ok=True)
         return None
@@ -189,17 +189,22 @@ class LocalNode:
         running = self.status()
         if running is None:
             return False
-        os.kill(running.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT_S
-        while _pid_alive(running.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if _pid_alive(running.pid):
-            os.kill(running.pid, signal.SIGKILL)
+        stop_detached(running.pid, STOP_TIMEOUT_S)
         self.info_file.unlink(missing_ok=True)
         return True
 
 
-def _pid_alive(pid: int) -> bool:
+def stop_detached(pid: int, timeout: float) -> None:
+    """Stops a process started detached (SIGTERM, letting it save its state; SIGKILL after `timeout` s)."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while pid_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if pid_alive(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import signal
-import socket
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from glocal_chain.chain.anvil import free_port
+from glocal_chain.chain.anvil import free_port, pid_alive, port_is_free, stop_detached
 from glocal_chain.chain.networks import data_dir
 from glocal_chain.errors import ConfigError
 from glocal_chain.printers.server import STOP_TIMEOUT_S, new_api_key, operational, provision, serve, wait_operational
@@ -71,7 +67,7 @@ class LocalPrinter:
         """The running local printer (its OctoPrint answers with its key), or None."""
         settings = self.settings()
         pid = self._pid()
-        if settings is None or pid is None or not _pid_alive(pid) or not self._ours(pid):
+        if settings is None or pid is None or not pid_alive(pid) or not self._ours(pid):
             return None
         return LocalPrinterInfo(settings.name, settings.port, settings.api_key, pid)
 
@@ -85,7 +81,7 @@ class LocalPrinter:
                                   f"see {self.basedir}/serve.log or run `glocal printer down`")
             return running
         earlier = self.settings()
-        if port is None and earlier is not None and _port_free(earlier.port):
+        if port is None and earlier is not None and port_is_free(earlier.port):
             port = earlier.port
         elif port is None and earlier is not None:
             log.warning("port %d of the local printer is taken now: it moves to a free one", earlier.port)
@@ -106,12 +102,7 @@ class LocalPrinter:
         self.pid_file.unlink(missing_ok=True)
         if running is None or running.pid is None:
             return False
-        os.kill(running.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT_S
-        while _pid_alive(running.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if _pid_alive(running.pid):
-            os.kill(running.pid, signal.SIGKILL)
+        stop_detached(running.pid, STOP_TIMEOUT_S)
         return True
 
     def _ours(self, pid: int) -> bool:
@@ -126,27 +117,3 @@ class LocalPrinter:
             return int(self.pid_file.read_text())
         except (OSError, ValueError):
             return None
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as OctoPrint binds: TIME_WAIT is no obstacle
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie child of this process counts as gone
-        waited, _ = os.waitpid(pid, os.WNOHANG)
-        return waited == 0
-    except ChildProcessError:
-        return True
