@@ -98,10 +98,23 @@ class MarketProjection:
         db.execute("INSERT INTO market_offer VALUES (?, ?, ?, ?, ?) ON CONFLICT (product_id, hub_id) DO UPDATE SET "
                    "token = excluded.token, price = excluded.price, lead_time_hours = excluded.lead_time_hours",
                    (a["productId"], a["hubId"], a["token"], str(a["price"]), a["leadTimeHours"]))
+        self._list_maker(db, a["hubId"], "AND product_id = ?", (a["productId"],))
 
     def on_OfferWithdrawn(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
-        db.execute("DELETE FROM market_offer WHERE product_id = ? AND hub_id = ?",
-                   (e.args["productId"], e.args["hubId"]))
+        for table in ("market_offer", "market_maker"):
+            db.execute(f"DELETE FROM {table} WHERE product_id = ? AND hub_id = ?",
+                       (e.args["productId"], e.args["hubId"]))
+
+    @staticmethod
+    def _list_maker(db: Connection, hub_id: int, offers: str = "", params: tuple[int, ...] = ()) -> None:
+        """Lists an approved hub in market_maker for its offers (those matching the `offers` condition)."""
+        hub = db.execute("SELECT latitude, longitude, geohash FROM market_hub WHERE hub_id = ? AND status = ?",
+                         (hub_id, int(HubStatus.APPROVED))).fetchone()
+        if hub is not None:
+            db.execute("INSERT INTO market_maker (hub_id, product_id, cell, latitude, longitude, geohash) "
+                       f"SELECT hub_id, product_id, ?, ?, ?, ? FROM market_offer WHERE hub_id = ? {offers} "
+                       "ON CONFLICT (hub_id, product_id) DO NOTHING",
+                       (geo.cell(hub[0], hub[1]), *hub, hub_id, *params))
 
     # ------------------------------------------------------------------ governance (what orders are placed under)
     def on_PaymentTokenSet(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
@@ -149,12 +162,16 @@ class MarketProjection:
         db.execute("UPDATE market_hub SET geohash = ?, latitude = ?, longitude = ?, capabilities = ?, "
                    "metadata_uri = ? WHERE hub_id = ?",
                    (geohash, latitude, longitude, a["capabilities"], a["metadataURI"], a["hubId"]))
+        db.execute("UPDATE market_maker SET cell = ?, latitude = ?, longitude = ?, geohash = ? WHERE hub_id = ?",
+                   (geo.cell(latitude, longitude), latitude, longitude, geohash, a["hubId"]))
 
     def on_HubApproved(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         db.execute("UPDATE market_hub SET status = ? WHERE hub_id = ?", (int(HubStatus.APPROVED), e.args["hubId"]))
+        self._list_maker(db, e.args["hubId"])
 
     def on_HubSuspended(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         db.execute("UPDATE market_hub SET status = ? WHERE hub_id = ?", (int(HubStatus.SUSPENDED), e.args["hubId"]))
+        db.execute("DELETE FROM market_maker WHERE hub_id = ?", (e.args["hubId"],))
 
     def on_OutcomeRecorded(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         counter, on_time, finished = OUTCOME_EFFECTS[Outcome(e.args["outcome"])]

@@ -10,12 +10,13 @@ from typing import Any
 from glocal_chain import geo
 from glocal_chain.database import Connection
 from glocal_chain.events.store import StreamStore
+from glocal_chain.indexer.nearest import local_first
 from glocal_chain.indexer.schema import STREAM_NAME
 from glocal_chain.sdk.models import HubStatus, OrderStatus
 
 HALF_EARTH_KM = 20_016.0  # no two points are further apart: the widest search
 RADIUS_GROWTH = 4
-MAKERS_CACHE_PRODUCTS = 256  # products whose makers `near` keeps in memory
+MAKER_ROWS_PER_QUERY = 500  # hub ids per `IN (...)` when reading the rows of the hubs a search found
 
 HUB_FIELDS = ("hub_id", "operator", "status", "geohash", "capabilities", "metadata_uri", "completed",
               "completed_late", "refunded_for_fault", "disputes_lost", "disputes_expired", "on_time_weight",
@@ -36,8 +37,7 @@ HUB_COLUMNS = ", ".join(HUB_FIELDS)
 PRODUCT_COLUMNS = ", ".join(PRODUCT_FIELDS)
 MAKERS_QUERY = (f"SELECT {', '.join('h.' + field for field in HUB_FIELDS)}, h.latitude, h.longitude, o.token, "
                 "o.price, o.lead_time_hours FROM market_offer o JOIN market_hub h ON h.hub_id = o.hub_id "
-                "WHERE o.product_id = ? AND h.status = ?")
-
+                "WHERE o.product_id = ? AND o.hub_id IN ")
 
 def _hub(row: Any) -> dict[str, Any]:
     hub = dict(zip(HUB_FIELDS[:PROFILE_LENGTH], row, strict=False))
@@ -74,7 +74,6 @@ class MarketReadModel:
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
-        self._makers_cache: dict[int, tuple[int | None, list[Any]]] = {}
 
     @property
     def db(self) -> Connection:
@@ -127,47 +126,36 @@ class MarketReadModel:
 
     def near(self, geohash: str, product_id: int, radius_km: float, limit: int) -> dict[str, Any]:
         """Approved hubs offering the product within `radius_km` of `geohash`, ranked local-first
-        (geo.local_first_key); when none is that close, the radius grows until one is (or the whole Earth)."""
-        origin = geo.decode(geohash)
-        latitude, longitude = MAKER["latitude"], MAKER["longitude"]
-        candidates = [(geo.point_distance_km(origin, (row[latitude], row[longitude])), row)
-                      for row in self._makers(product_id)]
-        radius = radius_km
-        within = [c for c in candidates if c[0] <= radius]
-        while not within and candidates and radius < HALF_EARTH_KM:
-            radius = min(radius * RADIUS_GROWTH, HALF_EARTH_KM)
-            within = [c for c in candidates if c[0] <= radius]
+        (geo.local_first_key, then the older hub first); when none is that close, the radius grows until one
+        is (or the whole Earth). Only the index cells around the buyer are read (indexer.nearest)."""
+        found = local_first(self.db, product_id, geohash, radius_km, limit, RADIUS_GROWTH, HALF_EARTH_KM)
+        distances = {maker.hub_id: maker.distance_km for maker in found.makers}
+        rows = self._maker_rows(product_id, list(distances))
         geohash_at, rating_at, price_at = MAKER["geohash"], MAKER["rating_centi_stars"], MAKER["price"]
-        within.sort(key=lambda c: geo.local_first_key(geohash, c[1][geohash_at], c[0], c[1][rating_at],
-                                                      int(c[1][price_at])))
+        rows.sort(key=lambda row: (geo.local_first_key(geohash, row[geohash_at], distances[row[0]], row[rating_at],
+                                                       int(row[price_at])), row[0]))
         hubs = []
-        for distance, row in within[:limit]:
+        for row in rows[:limit]:
             hub = _hub(row)
-            hub["offer"] = _offer(product_id, row[MAKER["hub_id"]], row[MAKER["token"]], row[price_at],
-                                  row[MAKER["lead_time_hours"]])
-            hub["distance_km"] = round(distance, 3)
+            hub["offer"] = _offer(product_id, row[0], row[MAKER["token"]], row[price_at], row[MAKER["lead_time_hours"]])
+            hub["distance_km"] = round(distances[row[0]], 3)
             hub["shared_geohash_prefix"] = geo.shared_prefix(geohash, row[geohash_at])
             hubs.append(hub)
+        radius = found.searched_radius_km
         return {"geohash": geohash, "product_id": product_id, "radius_km": radius_km, "searched_radius_km": radius,
                 "widened": radius > radius_km, "hubs": hubs}
+
+    def _maker_rows(self, product_id: int, hub_ids: list[int]) -> list[Any]:
+        """The hubs' rows (MAKER_FIELDS) with their offers of the product."""
+        rows: list[Any] = []
+        for start in range(0, len(hub_ids), MAKER_ROWS_PER_QUERY):
+            chunk = hub_ids[start:start + MAKER_ROWS_PER_QUERY]
+            rows += self.db.execute(f"{MAKERS_QUERY}({', '.join('?' * len(chunk))})", (product_id, *chunk)).fetchall()
+        return rows
 
     def product_exists(self, product_id: int) -> bool:
         row = self.db.execute("SELECT 1 FROM market_product WHERE product_id = ?", (product_id,)).fetchone()
         return row is not None
-
-    def _makers(self, product_id: int) -> list[Any]:
-        """Approved hubs offering the product with their offer; cached until the index moves on a block."""
-        block = self.indexed_block()
-        with self._lock:
-            cached = self._makers_cache.get(product_id)
-        if cached is not None and cached[0] == block:
-            return cached[1]
-        rows: list[Any] = self.db.execute(MAKERS_QUERY, (product_id, int(HubStatus.APPROVED))).fetchall()
-        with self._lock:
-            if len(self._makers_cache) >= MAKERS_CACHE_PRODUCTS:
-                self._makers_cache.pop(next(iter(self._makers_cache)))
-            self._makers_cache[product_id] = (block, rows)
-        return rows
 
     # ------------------------------------------------------------------ orders
     def order(self, order_id: int) -> dict[str, Any] | None:

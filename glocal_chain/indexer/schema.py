@@ -5,7 +5,7 @@ STREAM_NAME = "market-index"  # the event stream feeding the read model (its che
 
 #: Raised whenever the tables below change shape: a read model written under another version is dropped and
 #: rebuilt from the deploy block (it is only ever a projection of the chain).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 VERSION_SCHEMA = "CREATE TABLE IF NOT EXISTS market_schema (version BIGINT NOT NULL);"
 
@@ -33,6 +33,13 @@ CREATE TABLE IF NOT EXISTS market_hub_rater (
 CREATE TABLE IF NOT EXISTS market_offer (
     product_id BIGINT NOT NULL, hub_id BIGINT NOT NULL, token TEXT NOT NULL, price TEXT NOT NULL,
     lead_time_hours BIGINT NOT NULL, PRIMARY KEY (product_id, hub_id));
+CREATE INDEX IF NOT EXISTS market_offer_hub ON market_offer (hub_id);
+-- The approved hubs offering each product, by the cell of their place (geo.cell), with the place itself
+-- (copied from market_hub in the same transaction): what `near` searches (indexer.nearest).
+CREATE TABLE IF NOT EXISTS market_maker (
+    hub_id BIGINT NOT NULL, product_id BIGINT NOT NULL, cell BIGINT NOT NULL, latitude DOUBLE PRECISION NOT NULL,
+    longitude DOUBLE PRECISION NOT NULL, geohash TEXT NOT NULL, PRIMARY KEY (hub_id, product_id));
+CREATE INDEX IF NOT EXISTS market_maker_place ON market_maker (product_id, cell, hub_id, latitude, longitude, geohash);
 CREATE TABLE IF NOT EXISTS market_order (
     order_id BIGINT PRIMARY KEY, buyer TEXT NOT NULL, hub_id BIGINT NOT NULL, product_id BIGINT NOT NULL,
     design_version BIGINT NOT NULL, token TEXT NOT NULL, quantity BIGINT NOT NULL, amount TEXT NOT NULL,
@@ -50,4 +57,4 @@ CREATE TABLE IF NOT EXISTS market_setting (name TEXT PRIMARY KEY, value BIGINT N
 """
 
 TABLES = ("market_product", "market_design_version", "market_hub", "market_hub_rater", "market_offer",
-          "market_order", "market_order_event", "market_token", "market_setting")
+          "market_maker", "market_order", "market_order_event", "market_token", "market_setting")
