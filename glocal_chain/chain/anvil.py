@@ -5,7 +5,9 @@ every few seconds); `node.json` beside it records the pid and port of the runnin
 keeps across restarts (services started against its URL reconnect after `down` and `up`), and `stopped` marks
 a `glocal chain down`: until the next `up`, commands refuse rather than start the chain again.
 
-Every anvil started here keeps a bounded block history in memory and none on disk (`toolchain.anvil_history`).
+Every anvil started here keeps a bounded block history in memory and none on disk (`toolchain.anvil_history`),
+and runs with a HOME of its own (a scratch folder removed when it stops): whatever anvil still writes under
+`~/.foundry/anvil/tmp` (a reorganisation leaves empty state folders even with a pruned history) goes with it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -88,6 +91,12 @@ def anvil_command(port: int, chain_id: int, hardfork: str = DEFAULT_HARDFORK, bl
     return args
 
 
+def scratch_environment(scratch: Path) -> dict[str, str]:
+    """The environment anvil runs in: this process's, with HOME at `scratch` (anvil's `~/.foundry` lands there)."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    return {**os.environ, "HOME": str(scratch)}
+
+
 def wait_until_ready(url: str, process: subprocess.Popen[bytes] | None, timeout: float = START_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -122,6 +131,7 @@ class LocalNode:
         self.log_file = home / "anvil.log"
         self.port_file = home / "port"
         self.stopped_file = home / "stopped"
+        self.scratch = home / "scratch"  # anvil's HOME while it runs
 
     def status(self) -> NodeStatus | None:
         """The running node, or None (a stale node.json is removed)."""
@@ -165,9 +175,11 @@ class LocalNode:
         self.home.mkdir(parents=True, exist_ok=True)
         # Free gas, as on the consortium chain: new wallets can act without being funded first.
         command = anvil_command(port, self.chain_id, gas_price=0, state_file=self.state_file)
+        shutil.rmtree(self.scratch, ignore_errors=True)  # left by a node that did not stop through `down`
         with self.log_file.open("ab") as log_handle:
             process = subprocess.Popen(command, stdout=log_handle, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+                                       stdin=subprocess.DEVNULL, start_new_session=True,
+                                       env=scratch_environment(self.scratch))
         info = NodeStatus(pid=process.pid, port=port, chain_id=self.chain_id, state_file=str(self.state_file))
         try:
             wait_until_ready(info.url, process)
@@ -191,6 +203,7 @@ class LocalNode:
             return False
         stop_detached(running.pid, STOP_TIMEOUT_S)
         self.info_file.unlink(missing_ok=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
         return True
 
 
@@ -228,14 +241,16 @@ class EphemeralNode:
         self._command = anvil_command(self.port, chain_id, hardfork, block_time, gas_price,
                                       steps_tracing=steps_tracing)
         self._process: subprocess.Popen[bytes] | None = None
+        self._scratch: Path | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> EphemeralNode:
+        self._scratch = Path(tempfile.mkdtemp(prefix="glocal-anvil-"))
         self._process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                         stdin=subprocess.DEVNULL)
+                                         stdin=subprocess.DEVNULL, env=scratch_environment(self._scratch))
         try:
             wait_until_ready(self.url, self._process)
         except ChainError:
@@ -258,3 +273,6 @@ class EphemeralNode:
         if self._process.stderr is not None:
             self._process.stderr.close()
         self._process = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None

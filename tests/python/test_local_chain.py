@@ -141,6 +141,9 @@ def test_anvil_leaves_no_block_states_on_disk_if_run_past_hundreds_of_blocks(
 
     with EphemeralNode(gas_price=0) as node:
         assert mine(node.url, 1200) == 1201
+        reorganised = Web3(Web3.HTTPProvider(node.url)).provider.make_request(  # type: ignore[arg-type]
+            "anvil_reorg", [3, []])  # a reorganisation writes state folders even with a pruned history
+        assert "error" not in reorganised
         assert anvil_state_caches(home) == []
     assert anvil_state_caches(home) == []
 
@@ -150,6 +153,7 @@ def test_anvil_leaves_no_block_states_on_disk_if_run_past_hundreds_of_blocks(
     url = chain_up()  # the state reloads from state.json
     assert Web3(Web3.HTTPProvider(url)).eth.block_number == 1201
     assert mine(url, 600) == 1802
+    assert "error" not in Web3(Web3.HTTPProvider(url)).provider.make_request("anvil_reorg", [3, []])  # type: ignore[arg-type]
     assert invoke("chain", "down").exit_code == 0
     assert anvil_state_caches(home) == []
     assert not (home / ".foundry" / "anvil" / "tmp").exists() or \
