@@ -41,6 +41,11 @@ class _CurrentStderr(logging.StreamHandler[TextIO]):
 ANNOUNCING_LOGGERS = ("glocal_chain.chain.networks",)
 
 
+#: Where the long-running services (`glocal agent|oracle|api|indexer run`) log by default: each accept, print,
+#: ship, vote and rewind is a line their operator reads; one-shot commands stay at WARNING.
+SERVICE_LOG_LEVEL = "INFO"
+
+
 def configure_logging(default_level: str = "WARNING") -> None:
     handler = _CurrentStderr()
     if os.environ.get("GLOCAL_LOG_FORMAT", "").lower() == "json":

@@ -22,6 +22,7 @@ from glocal_chain.cli.options import JsonOption
 from glocal_chain.cli.output import emit
 from glocal_chain.errors import ConfigError, GlocalError
 from glocal_chain.events.store import open_database
+from glocal_chain.logs import SERVICE_LOG_LEVEL, configure_logging
 
 app = typer.Typer(help="Hub agent: paid orders to printers, exactly once.", no_args_is_help=True)
 ConfigOption = Annotated[Path, typer.Option("--config", help="The hub's agent configuration (hub.toml).")]
@@ -31,6 +32,7 @@ FINAL_STATES = ("shipped", "rejected", "closed", "failed")
 @app.command()
 def run(config: ConfigOption) -> None:
     """Run the hub agent."""
+    configure_logging(SERVICE_LOG_LEVEL)
     runner = AgentRunner(load_agent_config(config))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -9,6 +9,7 @@ import typer
 from glocal_chain.api.service import ApiService
 from glocal_chain.api.settings import load_api_settings
 from glocal_chain.cli.options import ServiceNetworkOption
+from glocal_chain.logs import SERVICE_LOG_LEVEL, configure_logging
 
 app = typer.Typer(help="Public API: products, hubs, orders, design files, unsigned transactions.",
                   no_args_is_help=True)
@@ -21,6 +22,7 @@ def run(config: Path | None = typer.Option(None, "--config", help="api.toml (opt
         database_url: str | None = typer.Option(None, "--database-url",
                                                 help="SQLite path or postgresql:// URL (also $DATABASE_URL).")) -> None:
     """Index the chain into the read model and serve the API until SIGINT or SIGTERM."""
+    configure_logging(SERVICE_LOG_LEVEL)
     settings = load_api_settings(config, network=network, host=host, port=port, database_url=database_url)
     service = ApiService(settings)
     indexed = service.catch_up()

@@ -11,6 +11,7 @@ import typer
 from glocal_chain.cli.options import ServiceNetworkOption
 from glocal_chain.indexer.runner import IndexerRunner
 from glocal_chain.indexer.settings import load_indexer_settings
+from glocal_chain.logs import SERVICE_LOG_LEVEL, configure_logging
 
 app = typer.Typer(help="Read-model indexer: the chain's events into the database the API serves.",
                   no_args_is_help=True)
@@ -27,6 +28,7 @@ def run(config: Path | None = typer.Option(None, "--config", help="api.toml (opt
         database_url: str | None = typer.Option(None, "--database-url",
                                                 help="SQLite path or postgresql:// URL (also $DATABASE_URL).")) -> None:
     """Index the chain into the read model until SIGINT or SIGTERM (one writer per database; others stand by)."""
+    configure_logging(SERVICE_LOG_LEVEL)
     runner = IndexerRunner(load_indexer_settings(config, network=network, database_url=database_url))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from glocal_chain.errors import ConfigError
+from glocal_chain.logs import SERVICE_LOG_LEVEL, configure_logging
 from glocal_chain.oracle import signing
 from glocal_chain.oracle.config import load_oracle_config
 from glocal_chain.oracle.runner import OracleRunner
@@ -21,6 +22,7 @@ app = typer.Typer(help="Delivery oracle: signed delivery webhooks to confirmDeli
 @app.command()
 def run(config: Path = typer.Option(..., "--config", help="The oracle's configuration (oracle.toml).")) -> None:
     """Run the oracle's webhook server and confirmation worker until SIGINT or SIGTERM."""
+    configure_logging(SERVICE_LOG_LEVEL)
     settings = load_oracle_config(config)
     runner = OracleRunner(settings)
     typer.echo(f"oracle {runner.suite.me} taking delivery webhooks on http://{settings.host}:{settings.port}"
