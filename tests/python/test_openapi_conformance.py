@@ -101,6 +101,7 @@ def _assert_conforms(result: subprocess.CompletedProcess[str]) -> None:
     assert result.returncode == 0, report
     tested = re.search(r"(\d+) generated, (\d+) passed", report)
     assert tested is not None and int(tested.group(1)) > 0, report
+    print(report[report.rfind("SUMMARY"):])  # shown with `pytest -rP`: what was tested, by phase and check
 
 
 def test_api_conforms_to_its_openapi_document_if_fuzzed(market, network, w3, deployed, tmp_path):
