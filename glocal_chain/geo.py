@@ -132,15 +132,16 @@ def cell_box(first: int, bits: int) -> tuple[float, float, float, float]:
 
 def box_distance_km(point: tuple[float, float], box: tuple[float, float, float, float]) -> float:
     """A lower bound of the distance from `point` to any point of `box` (south, north, west, east): the
-    nearest point of the box is on the point's meridian, or else on one of the box's meridian edges
-    (where distance along the edge has one minimum, at `_closest_latitude` or an end)."""
+    nearest point of the box is on the point's meridian, or else on the box's meridian edge fewer degrees of
+    longitude away (at each latitude the nearer of the two), where distance along the edge has one minimum,
+    at `_closest_latitude` or an end."""
     latitude, longitude = point
     south, north, west, east = box
     if west <= longitude <= east:
         nearest = [(min(max(latitude, south), north), longitude)]
     else:
-        nearest = [(lat, edge) for edge in (west, east) for lat in (south, north, _closest_latitude(point, edge))
-                   if south <= lat <= north]
+        edge = min((west, east), key=lambda meridian: 180.0 - abs(abs(longitude - meridian) - 180.0))
+        nearest = [(lat, edge) for lat in (south, north, _closest_latitude(point, edge)) if south <= lat <= north]
     return max(min(point_distance_km(point, other) for other in nearest) - BOUND_MARGIN_KM, 0.0)
 
 

@@ -18,6 +18,7 @@ from glocal_chain import geo
 from glocal_chain.database import Connection, open_database
 from glocal_chain.events.service import event_handlers
 from glocal_chain.events.stream import ChainEvent
+from glocal_chain.indexer import nearest
 from glocal_chain.indexer.indexer import create_schema
 from glocal_chain.indexer.projection import MarketProjection, ReputationScoring
 from glocal_chain.indexer.read_model import HALF_EARTH_KM, RADIUS_GROWTH, MarketReadModel
@@ -151,6 +152,20 @@ def random_queries(rng: random.Random, count: int) -> Iterator[tuple[str, int, f
         yield random_geohash(rng), rng.choice((*PRODUCTS, UNOFFERED)), radius_km, rng.choice((1, 3, 20, 200))
 
 
+class CountingConnection:
+    """A real connection that counts the statements reading the maker index (round trips of a search)."""
+
+    def __init__(self, db: Connection) -> None:
+        self.db, self.index_reads = db, 0
+
+    def execute(self, sql: str, parameters: Any = ()) -> Any:
+        self.index_reads += "market_maker" in sql
+        return self.db.execute(sql, parameters)
+
+    def close(self) -> None:
+        self.db.close()
+
+
 def assert_near_matches_brute_force(db_target: str, seed: int) -> int:
     """Builds the network of `seed` in the database, compares random searches; returns how many found hubs."""
     network = NetworkEvents(seed, hubs=300)
@@ -174,6 +189,31 @@ def assert_near_matches_brute_force(db_target: str, seed: int) -> int:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_near_answers_as_brute_force_ranking_if_random_network_in_sqlite(seed, tmp_path):
     assert assert_near_matches_brute_force(str(tmp_path / "read-model.sqlite"), seed) > QUERIES
+
+
+@pytest.mark.parametrize(("cell_rows", "cells_per_query"), [(1, 1), (3, 5)])
+def test_near_answers_as_brute_force_ranking_if_cells_split_down_to_single_hubs(cell_rows, cells_per_query, tmp_path,
+                                                                                  monkeypatch):
+    """Tiny cells: every search splits cells down to 12-character ones, through every path of the walk."""
+    monkeypatch.setattr(nearest, "CELL_ROWS", cell_rows)
+    monkeypatch.setattr(nearest, "CELLS_PER_QUERY", cells_per_query)
+    assert assert_near_matches_brute_force(str(tmp_path / "read-model.sqlite"), SEEDS[1]) > QUERIES
+
+
+def test_near_reads_index_in_few_statements_if_random_network(tmp_path):
+    """Round trips: a search reads the buyer's own cells in one statement, then several cells per statement,
+    and walks outward only when no hub is within the radius asked (one by one, it took 7 on average here)."""
+    db = open_database(tmp_path / "read-model.sqlite")
+    project(NetworkEvents(SEEDS[0], hubs=300).events, db)
+    counting = CountingConnection(db)
+    read_model = MarketReadModel(lambda: counting)  # type: ignore[arg-type,return-value]
+    reads = []
+    for geohash, product_id, radius_km, limit in random_queries(random.Random(5), QUERIES):
+        before = counting.index_reads
+        read_model.near(geohash, product_id, radius_km, limit)
+        reads.append(counting.index_reads - before)
+    assert max(reads) <= 6 and sum(reads) <= 2 * len(reads), sorted(reads)
+    db.close()
 
 
 @pytest.fixture(scope="module")
