@@ -10,10 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import agent, api, gas
+from bench import agent, api, gas, scale
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {"gas": gas.run, "agent": agent.run, "api": api.run}
+BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {"gas": gas.run, "agent": agent.run, "api": api.run,
+                                                        "scale": scale.run}
 
 
 def _rows(prefix: str, data: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -67,10 +67,11 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _type_string(item: dict[str, Any]) -> str:
+def abi_type_string(item: dict[str, Any]) -> str:
+    """The canonical type of an ABI input (tuples spelled out), as eth_abi encodes and decodes it."""
     type_ = str(item["type"])
     if type_.startswith("tuple"):
-        return "(" + ",".join(_type_string(c) for c in item["components"]) + ")" + type_[5:]
+        return "(" + ",".join(abi_type_string(c) for c in item["components"]) + ")" + type_[5:]
     return type_
 
 
@@ -92,7 +93,7 @@ def _error_table() -> dict[bytes, _ErrorShape]:
         for item in abi:
             if item.get("type") != "error":
                 continue
-            types = [_type_string(i) for i in item["inputs"]]
+            types = [abi_type_string(i) for i in item["inputs"]]
             selector = function_signature_to_4byte_selector(f"{item['name']}({','.join(types)})")
             table[selector] = _ErrorShape(item["name"], [i["name"] or f"arg{n}" for n, i in enumerate(item["inputs"])],
                                           types, [str(i.get("internalType", "")) for i in item["inputs"]])

@@ -13,7 +13,7 @@ from eth_typing import ABIEvent
 from eth_utils import event_abi_to_log_topic, to_checksum_address
 from hexbytes import HexBytes
 
-from glocal_chain.chain.reverts import _type_string
+from glocal_chain.chain.reverts import abi_type_string
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,9 @@ class LogDecoder:
                 inputs = item["inputs"]
                 self._specs[topic] = _EventSpec(
                     item["name"],
-                    tuple((i["name"], _type_string(i)) for i in inputs if i["indexed"]),
+                    tuple((i["name"], abi_type_string(i)) for i in inputs if i["indexed"]),
                     tuple(i["name"] for i in inputs if not i["indexed"]),
-                    tuple(_type_string(i) for i in inputs if not i["indexed"]),
+                    tuple(abi_type_string(i) for i in inputs if not i["indexed"]),
                 )
 
     @property

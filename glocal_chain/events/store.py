@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,26 @@ class StreamStore:
         fresh = [event for event in events if event.key not in known]
         self.db.executemany("INSERT INTO stream_handled VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                             [(self.stream, event.key, event.block_number) for event in fresh])
+        return fresh
+
+    def commit_range(self, events: list[Any], first: int, last: int, handler: Callable[[list[Any], Connection], None],
+                     recent: Mapping[int, str], last_hash: str, reorg_window: int) -> list[Any]:
+        """Hands the events of blocks `first`..`last` not handled before to `handler` and records them, the
+        `recent` block hashes (a reorganisation could still replace those blocks) and the checkpoint `last`,
+        all in one transaction: each event is handled exactly once, across crashes. Returns the fresh events."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            fresh = self.mark_new(events, first, last)
+            if fresh:
+                handler(fresh, self.db)
+            for number, block_hash in recent.items():
+                self.remember_block(number, block_hash)
+            self.set_checkpoint(last, last_hash)
+            self.prune_blocks_before(last - reorg_window)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
         return fresh
 
     def handled_count(self) -> int:

@@ -163,19 +163,7 @@ class EventStream:
         recent = {n: self.w3.eth.get_block(n)["hash"].to_0x_hex()
                   for n in range(max(first, head - self.reorg_window), last)}
         last_hash = self.w3.eth.get_block(last)["hash"].to_0x_hex()
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            fresh = self.store.mark_new(events, first, last)
-            if fresh:
-                self.handler(fresh, self.db)
-            for number, block_hash in recent.items():
-                self.store.remember_block(number, block_hash)
-            self.store.set_checkpoint(last, last_hash)
-            self.store.prune_blocks_before(last - self.reorg_window)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+        fresh = self.store.commit_range(events, first, last, self.handler, recent, last_hash, self.reorg_window)
         self.stats.batches += 1
         self.stats.handled += len(fresh)
         self.stats.skipped_duplicates += len(events) - len(fresh)
