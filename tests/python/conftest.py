@@ -3,10 +3,13 @@ package's own deploy routine, isolated data and deployments folders per test, an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
+import pgserver
 import pytest
+from support import octoprint_servers
 from web3 import Web3
 
 from glocal_chain.chain.anvil import EphemeralNode
@@ -17,8 +20,6 @@ from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import DeployConfig
 from glocal_chain.deploy.deployer import DeployResult, deploy_suite
 from glocal_chain.printers.server import OctoPrintServer
-
-from support import octoprint_servers
 
 
 @pytest.fixture(autouse=True)
@@ -72,3 +73,13 @@ def printers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[OctoPrin
     """Two real OctoPrint servers with virtual printers, shared by a test module."""
     with octoprint_servers(tmp_path_factory.mktemp("printers"), 2) as servers:
         yield servers
+
+
+@pytest.fixture(scope="module")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real PostgreSQL server (pgserver) for a test module, stopped after it."""
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    try:
+        yield server
+    finally:
+        server.cleanup()

@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pgserver
 import psycopg
 import pytest
+from support import dev_suite
 
 from glocal_chain.chain.anvil import free_port
 from glocal_chain.database import open_database
@@ -26,8 +25,6 @@ from glocal_chain.indexer.schema import STREAM_NAME
 from glocal_chain.indexer.writer_lock import WRITER_LOCK_KEY
 from glocal_chain.sdk import GlocalSuite
 from glocal_chain.sdk.suite import sha256_file
-
-from support import dev_suite
 
 CUBE = Path("examples/calibration-cube.gcode")
 PRICE = 1_000_000
@@ -51,15 +48,6 @@ def market(w3, deployed) -> dict[str, Any]:
     buyer.mint_test_tokens(buyer.me, 1_000 * PRICE)
     buyer.approve_escrow(token, 1_000 * PRICE)
     return {"oracle": suite(ORACLE), "hubs": hubs, "buyer": buyer, "cube": cube, "ids": ids}
-
-
-@pytest.fixture(scope="module")
-def postgres(tmp_path_factory) -> Iterator[Any]:
-    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
-    try:
-        yield server
-    finally:
-        server.cleanup()
 
 
 def _url(server: Any, application: str) -> str:

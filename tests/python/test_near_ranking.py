@@ -11,7 +11,6 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
-import pgserver
 import pytest
 
 from glocal_chain import geo
@@ -214,15 +213,6 @@ def test_near_reads_index_in_few_statements_if_random_network(tmp_path):
         reads.append(counting.index_reads - before)
     assert max(reads) <= 6 and sum(reads) <= 2 * len(reads), sorted(reads)
     db.close()
-
-
-@pytest.fixture(scope="module")
-def postgres(tmp_path_factory) -> Iterator[Any]:
-    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
-    try:
-        yield server
-    finally:
-        server.cleanup()
 
 
 def test_near_answers_as_brute_force_ranking_if_random_network_in_postgresql(postgres):
