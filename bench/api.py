@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
+from bench.load import percentile_ms
 from glocal_chain import geo
 from glocal_chain.api.service import ApiService
 from glocal_chain.api.settings import ApiSettings
@@ -120,10 +120,6 @@ def _load(url: str, kind: str, mode: str, geohashes: list[str]) -> dict[str, Any
     return dict(json.loads(output))
 
 
-def _percentile(values: list[float], q: float) -> float:
-    return round(statistics.quantiles(values, n=1000)[int(q * 1000) - 1] * 1000, 2)
-
-
 def run() -> dict[str, Any]:
     rng = random.Random(2026)
     with EphemeralNode(gas_price=0) as node, tempfile.TemporaryDirectory() as tmp:
@@ -150,7 +146,7 @@ def run() -> dict[str, Any]:
                 latencies = timed["latencies"]
                 result[name] = {"requests": len(latencies), "offered_rps": RATE,
                                 "achieved_rps": round(timed["achieved_rps"], 1),
-                                "p50_ms": _percentile(latencies, 0.5), "p99_ms": _percentile(latencies, 0.99),
+                                "p50_ms": percentile_ms(latencies, 0.5), "p99_ms": percentile_ms(latencies, 0.99),
                                 "errors": timed["errors"] + ceiling["errors"],
                                 "max_rps_8_clients": round(ceiling["rps"], 1)}
         result["target_met"] = all(result[name]["p99_ms"] <= 50 and result[name]["errors"] == 0

@@ -10,12 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import threading
 import time
 from collections import Counter
 from queue import Queue
 
 import httpx
+
+
+def percentile_ms(seconds: list[float], q: float) -> float:
+    """The `q` quantile (0.5, 0.99 ...) of latencies in seconds, in milliseconds to 0.01."""
+    return round(statistics.quantiles(seconds, n=1000)[int(q * 1000) - 1] * 1000, 2)
 
 
 def _paths(kind: str, count: int, rng: random.Random, product: int, geohashes: list[str], orders: int) -> list[str]:

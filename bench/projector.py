@@ -1,17 +1,19 @@
 """Projects events into a read model the way the market indexer does, without a chain: the schema from
-`create_schema`, the handlers of `MarketProjection` (dispatched as `ChainService.handle_events` does), and
-each block range committed through `StreamStore.commit_range` as the event stream commits it (handled keys,
-projection writes, recent block hashes and the checkpoint in one transaction; ranges of 2,000 blocks doubling
-to 100,000, the stream's defaults). The API's readers then see an indexed block, as after `glocal indexer run`."""
+`create_schema`, the handlers of `MarketProjection` (dispatched by `events.service.dispatch`, as a service's
+are), and each block range committed through `StreamStore.commit_range` as the event stream commits it
+(handled keys, projection writes, recent block hashes and the checkpoint in one transaction; ranges of 2,000
+blocks doubling to 100,000, the stream's defaults). The API's readers then see an indexed block, as after
+`glocal indexer run`."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from functools import partial
 
 from bench.market_events import block_hash
 from glocal_chain.database import Connection
-from glocal_chain.events.service import event_handlers
+from glocal_chain.events.service import dispatch, event_handlers
 from glocal_chain.events.store import StreamStore
 from glocal_chain.events.stream import ChainEvent
 from glocal_chain.indexer.indexer import create_schema
@@ -55,15 +57,9 @@ class Projector:
         first = self.first
         started = time.perf_counter()
         recent = {number: block_hash(number) for number in range(max(first, last - REORG_WINDOW), last)}
-        self.store.commit_range(events, first, last, self._handle, recent, block_hash(last), REORG_WINDOW)
+        self.store.commit_range(events, first, last, partial(dispatch, self.handlers), recent, block_hash(last),
+                                REORG_WINDOW)
         self.seconds += time.perf_counter() - started
         self.events += len(events)
         self.first = last + 1
         self.batch = min(self.batch * 2, MAX_BATCH)
-
-    def _handle(self, events: list[ChainEvent], db: Connection) -> None:
-        """As `ChainService.handle_events`: each event to its `on_<EventName>` (others skipped)."""
-        for event in events:
-            handler = self.handlers.get(event.name)
-            if handler is not None:
-                handler(event, db)

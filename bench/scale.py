@@ -26,7 +26,6 @@ import json
 import os
 import random
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,10 +41,11 @@ import httpx
 import pgserver
 import psycopg
 
+from bench.load import percentile_ms
 from bench.market_events import MarketHistory, SuiteAddresses, query_geohashes
 from bench.projector import Projector
 from glocal_chain.api.routes.hubs import DEFAULT_RADIUS_KM
-from glocal_chain.chain.anvil import EphemeralNode, free_port
+from glocal_chain.chain.anvil import EphemeralNode, free_port, stop_process
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy, NetworkConfig
@@ -214,13 +214,9 @@ def _apis(tmp: Path, database_url: str, count: int) -> Iterator[list[tuple[str, 
         yield [(url, process.pid) for url, process in processes]
     finally:
         for _, process in processes:
-            process.terminate()
+            process.terminate()  # all at once, then each waited for
         for _, process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
 
 
 def _wait_until_serving(url: str, process: subprocess.Popen[bytes], tmp: Path, timeout_s: float = 120) -> None:
@@ -254,7 +250,7 @@ def _in_process(url: str, queries: list[str], orders: int) -> dict[str, Any]:
             timings["order"].append(time.perf_counter() - started)
     finally:
         market.close()
-    return {f"{kind}_read_model_{name}_ms": _percentile(values, q)
+    return {f"{kind}_read_model_{name}_ms": percentile_ms(values, q)
             for kind, values in timings.items() for name, q in (("p50", 0.5), ("p99", 0.99))}
 
 
@@ -266,8 +262,8 @@ def _measure(apis: list[tuple[str, int]], queries: list[str], orders: int, serve
         _load(urls, kind, queries, orders, "closed", duration=WARM_UP_S, clients=4 * len(apis))
         timed = _load(urls, kind, queries, orders, "open", count=RATE * OPEN_S)
         latencies = timed["latencies"]
-        row[f"{kind}_p50_ms"] = _percentile(latencies, 0.5)
-        row[f"{kind}_p99_ms"] = _percentile(latencies, 0.99)
+        row[f"{kind}_p50_ms"] = percentile_ms(latencies, 0.5)
+        row[f"{kind}_p99_ms"] = percentile_ms(latencies, 0.99)
         row[f"{kind}_achieved_rps"] = round(timed["achieved_rps"], 1)
         errors.update(timed["error_kinds"])
     groups = {"api": lambda: [pid for _, pid in apis], "postgres": lambda: _postgres_pids(server)}
@@ -331,10 +327,6 @@ def _postgres_pids(server: Any) -> list[int]:
         except (OSError, ValueError):
             continue
     return [postmaster, *children]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    return round(statistics.quantiles(values, n=1000)[int(q * 1000) - 1] * 1000, 2)
 
 
 def _targets(sizes: dict[str, dict[str, Any]]) -> dict[str, Any]:

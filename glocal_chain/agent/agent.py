@@ -36,13 +36,8 @@ from glocal_chain.sdk.inputs import DEFAULT_TRACKING_FORMAT, tracking_number
 from glocal_chain.sdk.models import Order, OrderStatus
 from glocal_chain.sdk.suite import GlocalSuite
 
-__all__ = ["AgentMetrics", "HubAgent", "JobPolicy", "Printer", "pickup_tracking_number"]
+__all__ = ["AgentMetrics", "HubAgent", "JobPolicy", "Printer"]
 log = logging.getLogger(__name__)
-
-
-def pickup_tracking_number(hub_id: int, order_id: int, template: str = DEFAULT_TRACKING_FORMAT) -> str:
-    """The tracking number the agent ships with (default: the parcel waits at the hub's pickup desk)."""
-    return tracking_number(template, hub_id, order_id)
 
 
 @dataclass(frozen=True)
@@ -233,7 +228,7 @@ class HubAgent(ChainService):
                 log.warning("order %d vanished in a reorganisation; not shipped", order_id)
                 continue
             if status is OrderStatus.ACCEPTED:
-                tracking = pickup_tracking_number(self.hub_id, order_id, self.policy.tracking_format)
+                tracking = tracking_number(self.policy.tracking_format, self.hub_id, order_id)
                 self.suite.ship(order_id, tracking)
                 log.info("order %d shipped (tracking number %s)", order_id, tracking)
             if status in (OrderStatus.ACCEPTED, OrderStatus.SHIPPED):

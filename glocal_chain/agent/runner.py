@@ -19,7 +19,6 @@ from glocal_chain.events.store import open_database
 from glocal_chain.printers.octoprint import OctoPrintDriver
 from glocal_chain.sdk.suite import GlocalSuite
 from glocal_chain.wallet.keystore import unlock
-from glocal_chain.web import chain_details
 
 log = logging.getLogger(__name__)
 DRIVERS = {"octoprint": OctoPrintDriver}
@@ -66,11 +65,10 @@ class AgentRunner:
         return values
 
     def _health(self) -> tuple[list[str], dict[str, Any]]:
-        status = self.agent.status
-        chain = chain_details(status["chain_head"] if status["chain"] == "reachable" else None)
-        if status["chain"] == "unknown":  # before the first step
-            chain["chain"] = "unknown"
-        details = {**chain, "last_block": status.get("last_block"),
+        status = self.agent.status  # its `chain` is reachable, unreachable, or unknown before the first step
+        details = {"chain": status["chain"],
+                   "chain_head": status["chain_head"] if status["chain"] == "reachable" else None,
+                   "last_block": status.get("last_block"),
                    "printers": {p["name"]: p["state"] for p in status.get("printers", [])}}
         return status["problems"], details
 

@@ -28,6 +28,11 @@ CREATE TABLE IF NOT EXISTS agent_endpoint (
 # job states: queued -> submitting -> submitted -> succeeded | failed
 
 
+def job_name_prefix(order_id: int) -> str:
+    """How the names of an order's print jobs begin (a printer's current file says whose job it is)."""
+    return f"glocal-{order_id}-"
+
+
 @dataclass(frozen=True)
 class Job:
     order_id: int
@@ -40,7 +45,7 @@ class Job:
     @property
     def name(self) -> str:
         """Unique per order *placement*: after a reorganisation an order id can come back as another order."""
-        return f"glocal-{self.order_id}-{self.placed_tx[2:10]}-{self.unit}-{self.attempt}.gcode"
+        return f"{job_name_prefix(self.order_id)}{self.placed_tx[2:10]}-{self.unit}-{self.attempt}.gcode"
 
 
 class AgentStore:

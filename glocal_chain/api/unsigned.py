@@ -10,7 +10,7 @@ from web3.contract.contract import ContractFunction
 from glocal_chain.api.amounts import MAX_UINT256, TokenUnits, quote_view, terms_view
 from glocal_chain.chain.networks import GasPolicy
 from glocal_chain.chain.transactions import build_call
-from glocal_chain.errors import Conflict, InvalidInput
+from glocal_chain.errors import Conflict
 from glocal_chain.sdk.inputs import InputError, format_units, require_address
 from glocal_chain.sdk.payment import PaymentPlan, PlannedTransaction, Step, plan_payment
 from glocal_chain.sdk.suite import GlocalSuite
@@ -39,11 +39,10 @@ class UnsignedTransactions:
                     max_lead_time_hours: int | None = None, max_total_tokens: str | None = None) -> dict[str, Any]:
         """placeOrder(terms), preceded by an approve of the total when the buyer's allowance does not cover it
         (payment.plan_payment without permits: an external wallet signs transactions only). The terms are the
-        current quote's (at most `max_total` base units, or `max_total_tokens` in decimal token units), except
+        current quote's (at most `max_total` base units, or `max_total_tokens` in decimal token units: the route
+        lets at most one through), except
         what the caller pins; a pinned term the offer no longer meets is refused naming the escrow's error,
         before anything is built."""
-        if max_total is not None and max_total_tokens is not None:
-            raise InvalidInput("give max_total_base_units or max_total_tokens, not both", "max_total_tokens")
         quote = self.suite.quote(product_id, hub_id, quantity)
         limit_field = "max_total_base_units"
         if max_total_tokens is not None:

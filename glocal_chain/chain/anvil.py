@@ -207,6 +207,16 @@ class LocalNode:
         return True
 
 
+def stop_process(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT_S) -> None:
+    """Stops a child process: SIGTERM, then SIGKILL after `timeout` s; reaped either way."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def stop_detached(pid: int, timeout: float) -> None:
     """Stops a process started detached (SIGTERM, letting it save its state; SIGKILL after `timeout` s)."""
     os.kill(pid, signal.SIGTERM)
@@ -264,12 +274,7 @@ class EphemeralNode:
     def stop(self) -> None:
         if self._process is None:
             return
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        stop_process(self._process)
         if self._process.stderr is not None:
             self._process.stderr.close()
         self._process = None

@@ -29,8 +29,9 @@ PANIC_REASONS = {
 #: admin role (the governor's), which is zero.
 ROLE_NAMES = ("HUB_APPROVER_ROLE", "ORACLE_ROLE", "ARBITER_ROLE", "PAUSER_ROLE", "ESCROW_ROLE")
 DEFAULT_ADMIN_ROLE = "DEFAULT_ADMIN_ROLE"
-KNOWN_ROLES: dict[bytes, str] = {bytes(32): DEFAULT_ADMIN_ROLE} | {
-    bytes(Web3.keccak(text=name)): name for name in ROLE_NAMES}
+ROLE_IDS: dict[str, bytes] = {DEFAULT_ADMIN_ROLE: bytes(32)} | {
+    name: bytes(Web3.keccak(text=name)) for name in ROLE_NAMES}
+KNOWN_ROLES: dict[bytes, str] = {role: name for name, role in ROLE_IDS.items()}
 #: The members of the suite's enums (contracts/interfaces), by the type the ABI names for an argument.
 ENUM_MEMBERS: dict[str, tuple[str, ...]] = {
     "enum IOrderEscrow.OrderStatus": ("None", "Paid", "Accepted", "Shipped", "Disputed", "Delivered", "Resolved",

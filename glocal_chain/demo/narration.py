@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from glocal_chain.agent.store import job_name_prefix
 from glocal_chain.printers.base import PrinterStatus
 
 NEXT_STEPS = (
@@ -31,10 +32,10 @@ def timed(say: Callable[[str], None], doing: str, action: Callable[[], Done], do
 
 
 def printer_line(status: PrinterStatus, order_id: int) -> str:
-    """What the printer does for `order_id`: the agent's job for it (named `glocal-<order>-...`, see
-    glocal_chain.agent.store.Job), or that it has none yet; an earlier order's job still shown is not this one's."""
+    """What the printer does for `order_id`: the agent's job for it (agent.store.job_name_prefix), or that it
+    has none yet; an earlier order's job still shown is not this one's."""
     job = status.job_name or ""
-    if not job.startswith(f"glocal-{order_id}-"):
+    if not job.startswith(job_name_prefix(order_id)):
         return f"      printer: {status.state.value}, no job of order {order_id} yet"
     progress = f" {status.progress_pct:.0f} %" if status.progress_pct is not None else ""
     return f"      printer: {status.state.value} {job}{progress}"

@@ -11,7 +11,7 @@ from typing import Any
 from web3 import Web3
 
 from glocal_chain.chain.artifacts import load_artifact
-from glocal_chain.chain.reverts import KNOWN_ROLES
+from glocal_chain.chain.reverts import ROLE_IDS
 from glocal_chain.chain.transactions import Sender
 from glocal_chain.deploy.config import NATIVE_COIN, TEST_TOKEN, DeployConfig
 from glocal_chain.deploy.deployments import (
@@ -24,7 +24,7 @@ from glocal_chain.errors import DeploymentError
 
 log = logging.getLogger(__name__)
 
-ROLES = {name: role for role, name in KNOWN_ROLES.items()}
+ROLES = ROLE_IDS
 TEST_TOKEN_ARGS = ("Glocal Test Dollar", "gUSD", 6)
 ZERO_ADDRESS = "0x" + "00" * 20
 

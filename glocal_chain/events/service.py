@@ -31,6 +31,14 @@ def event_handlers(target: object) -> dict[str, EventHandler]:
             if name.startswith("on_") and name[3:4].isupper()}
 
 
+def dispatch(handlers: dict[str, EventHandler], events: list[ChainEvent], db: Connection) -> None:
+    """Each event to its handler by event name (events without one are skipped)."""
+    for event in events:
+        handler = handlers.get(event.name)
+        if handler is not None:
+            handler(event, db)
+
+
 @dataclass(frozen=True)
 class Following:
     """What a service follows and how: its stream's name (its checkpoint), the contracts whose events it
@@ -64,10 +72,7 @@ class ChainService:
 
     def handle_events(self, events: list[ChainEvent], db: Connection) -> None:
         """The stream's handler: each event to its `on_<EventName>` (events without one are skipped)."""
-        for event in events:
-            handler = self._handlers.get(event.name)
-            if handler is not None:
-                handler(event, db)
+        dispatch(self._handlers, events, db)
 
     def on_reorg(self, fork_block: int) -> None:
         """The chain reorganised back to `fork_block` (the stream has already rewound)."""

@@ -39,6 +39,7 @@ MAKERS_QUERY = (f"SELECT {', '.join('h.' + field for field in HUB_FIELDS)}, h.la
                 "o.price, o.lead_time_hours FROM market_offer o JOIN market_hub h ON h.hub_id = o.hub_id "
                 "WHERE o.product_id = ? AND o.hub_id IN ")
 
+
 def _hub(row: Any) -> dict[str, Any]:
     hub = dict(zip(HUB_FIELDS[:PROFILE_LENGTH], row, strict=False))
     hub["status"] = HubStatus(hub["status"]).name.lower()

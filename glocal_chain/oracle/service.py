@@ -169,7 +169,7 @@ class DeliveryOracle(ChainService):
         if recorded is not None and not self.votes.on_canonical_chain(StreamStore(store.db,
                                                                                   self.following.stream).checkpoint()):
             recorded = None
-        expected = recorded or self.votes.shipped_ref(report.order_id)
+        expected = recorded or self.suite.shipping_ref(report.order_id)
         if expected != "0x" + tracking_ref(report.tracking_number).hex():
             raise refused(Conflict(f"tracking number does not match order {report.order_id}'s shipment",
                                    "tracking_number", "tracking_mismatch"))

@@ -42,12 +42,6 @@ class OracleVotes:
         mine = [entry for entry in logs if entry["args"]["oracle"] == self.suite.me]
         return (int(mine[-1]["blockNumber"]), mine[-1]["transactionHash"].to_0x_hex()) if mine else None
 
-    def shipped_ref(self, order_id: int) -> str | None:
-        """The trackingRef of the order's last OrderShipped event on the chain as it is now."""
-        logs = self.suite.escrow.events.OrderShipped().get_logs(
-            from_block=self.suite.deployment.deploy_block, argument_filters={"orderId": order_id})
-        return "0x" + bytes(logs[-1]["args"]["trackingRef"]).hex() if logs else None
-
     def on_canonical_chain(self, checkpoint: tuple[int, str] | None) -> bool:
         """Whether a stream checkpoint (block, hash) is still on the chain: then what the stream recorded up to
         it (shipments) holds; after a rollback the stream has not noticed yet, it does not."""
@@ -69,7 +63,7 @@ class OracleVotes:
 
     def _shipment_reported(self, order_id: int, store: OracleStore) -> bool:
         """Whether the order's current shipment is one a stored report names (by its tracking number)."""
-        shipped = self.shipped_ref(order_id)
+        shipped = self.suite.shipping_ref(order_id)
         return shipped is not None and any("0x" + tracking_ref(number).hex() == shipped
                                            for number in store.reported_tracking_numbers(order_id))
 

@@ -64,7 +64,7 @@ class LocalPrinter:
         return settings
 
     def status(self) -> LocalPrinterInfo | None:
-        """The running local printer (its OctoPrint answers with its key), or None."""
+        """The running local printer (its recorded process lives and is this printer's OctoPrint), or None."""
         settings = self.settings()
         pid = self._pid()
         if settings is None or pid is None or not pid_alive(pid) or not self._ours(pid):

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from glocal_chain.chain.anvil import free_port
+from glocal_chain.chain.anvil import free_port, stop_process
 from glocal_chain.errors import ToolchainError
 from glocal_chain.toolchain.settings import project_root
 
@@ -84,18 +84,9 @@ def wait_operational(process: subprocess.Popen[bytes], url: str, api_key: str, b
         if operational(url, api_key):
             return
         time.sleep(0.25)
-    stop_process(process)
+    stop_process(process, STOP_TIMEOUT_S)
     raise ToolchainError(f"OctoPrint did not become operational within {START_TIMEOUT_S:.0f} s; "
                          f"see {basedir}/serve.log")
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 class OctoPrintServer:
@@ -130,7 +121,7 @@ class OctoPrintServer:
     def stop(self) -> None:
         if self._process is None:
             return
-        stop_process(self._process)
+        stop_process(self._process, STOP_TIMEOUT_S)
         self._process = None
 
     def wipe(self) -> None:

@@ -19,7 +19,7 @@ from glocal_chain.deploy.deployer import verify_deployment
 from glocal_chain.deploy.deployments import Deployment, require_deployment
 from glocal_chain.errors import ContractRevert, GlocalError
 from glocal_chain.sdk.inputs import InputError
-from glocal_chain.sdk.roles import ACCESS_CONTROL_ABI, missing_role_hint, signing_accounts
+from glocal_chain.sdk.roles import missing_role_hint, signing_accounts
 
 #: OpenZeppelin AccessControl's error for a caller without the role a function needs.
 ROLE_MISSING = "AccessControlUnauthorizedAccount"
@@ -61,21 +61,22 @@ class SuiteConnection:
         try:
             return self.sender.transact(call, action, value=value)
         except ContractRevert as exc:
-            hint = self._role_hint(call.address, exc.error_args) if exc.error_name == ROLE_MISSING else None
+            hint = self._role_hint(call, exc.error_args) if exc.error_name == ROLE_MISSING else None
             if hint is None:
                 raise
             raise ContractRevert(f"{exc.message}; {hint}", exc.error_name, exc.error_args) from exc
 
-    def _role_hint(self, address: str, error_args: dict[str, object]) -> str | None:
-        """Who holds the role the signer lacks on the contract at `address`, and how it is granted (None when
-        that cannot be found out)."""
+    def _role_hint(self, call: ContractFunction, error_args: dict[str, object]) -> str | None:
+        """Who holds the role the signer lacks on the contract `call` was made on (its ABI has AccessControl's
+        hasRole), and how it is granted (None when that cannot be found out)."""
+        address = call.address
         name = next((name for name, record in self.deployment.contracts.items()
                      if record.address.lower() == address.lower()), address)
         role, account = error_args.get("neededRole"), error_args.get("account")
         if not isinstance(role, bytes) or not isinstance(account, str):
             return None
         try:
-            return missing_role_hint(self.at(address, ACCESS_CONTROL_ABI), name, role,
+            return missing_role_hint(self.w3.eth.contract(address=address, abi=call.contract_abi), name, role,
                                      Web3.to_checksum_address(account), signing_accounts(self.deployment.chain_id))
         except Exception:  # noqa: BLE001 - a hint that cannot be had must not hide the error itself
             return None

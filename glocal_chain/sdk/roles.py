@@ -9,17 +9,12 @@ from web3.contract import Contract
 
 from glocal_chain.chain.dev_accounts import DEV_ACCOUNT_COUNT, dev_account
 from glocal_chain.chain.networks import LOCAL_CHAIN_ID
-from glocal_chain.chain.reverts import DEFAULT_ADMIN_ROLE, KNOWN_ROLES, role_name
+from glocal_chain.chain.reverts import DEFAULT_ADMIN_ROLE, ROLE_IDS, role_name
 from glocal_chain.wallet.keystore import list_wallets
 
 #: The commands that grant a role (signed by a governor, the holder of DEFAULT_ADMIN_ROLE).
 ROLE_GRANTS = {"ORACLE_ROLE": "glocal admin add-oracle", "ARBITER_ROLE": "glocal admin add-arbiter",
                "HUB_APPROVER_ROLE": "glocal admin add-hub-approver"}
-#: OpenZeppelin AccessControl's hasRole, which every contract of the suite has.
-ACCESS_CONTROL_ABI = [{"type": "function", "name": "hasRole", "stateMutability": "view",
-                       "inputs": [{"name": "role", "type": "bytes32"}, {"name": "account", "type": "address"}],
-                       "outputs": [{"name": "", "type": "bool"}]}]
-ADMIN_ROLE_ID = next(role for role, name in KNOWN_ROLES.items() if name == DEFAULT_ADMIN_ROLE)
 
 
 @dataclass(frozen=True)
@@ -63,7 +58,7 @@ def missing_role_hint(contract: Contract, contract_name: str, role: bytes, accou
     if name == DEFAULT_ADMIN_ROLE:
         parts.append("the governor holds it (config/deploy/<network>.toml names it)")
         return "; ".join(parts)
-    admins = [a for a in holders(contract, ADMIN_ROLE_ID, accounts) if a.wallet is not None]
+    admins = [a for a in holders(contract, ROLE_IDS[DEFAULT_ADMIN_ROLE], accounts) if a.wallet is not None]
     signer = f"--wallet {admins[0].wallet}" if admins else "--wallet GOVERNOR"
     if name in ROLE_GRANTS:
         parts.append(f"a governor grants it: `{ROLE_GRANTS[name]} {account} {signer}`")
