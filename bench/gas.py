@@ -7,7 +7,8 @@ storage writes (the escrow's token balance, the hub's first counters); it is rep
 `lifecycle_total_first_order`. `place_order_at_1` / `place_order_at_1000` are the 1st and the 1,000th
 order of one buyer at one hub; `place_order_at_2` shows what is left once the escrow holds the token.
 `lifecycle_breakdown` says where the gas of `lifecycle_total` goes (bench/gas_breakdown.py: storage,
-calls, events, base cost).
+calls, events, base cost). `governance` is the gas of each step of the consortium's decisions
+(bench/governance_gas.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from eth_account import Account
 from web3 import Web3
 
+from bench import governance_gas
 from bench.gas_breakdown import add_up, breakdown
 from glocal_chain.chain.anvil import EphemeralNode
 from glocal_chain.chain.artifacts import load_artifact
@@ -249,6 +251,7 @@ def run() -> dict[str, Any]:
     gas = measure()
     gas.update(measure_scaling())
     gas["reputation_attack"] = measure_reputation_attack()
+    gas["governance"] = governance_gas.measure()
     gas["place_order_growth_1_to_1000_pct"] = round(
         100 * (gas["place_order_at_1000"] - gas["place_order_at_1"]) / gas["place_order_at_1"], 3)
     gas["place_order_growth_2_to_1000_pct"] = round(

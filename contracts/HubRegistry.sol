@@ -26,9 +26,12 @@ contract HubRegistry is IHubRegistry, AccessControl {
     uint256 public constant PRIOR_RATING_CENTI_STARS = 300;
     /// @notice The reliability prior: 90 % on time, in basis points.
     uint256 public constant PRIOR_RELIABILITY_BPS = 9_000;
+    /// @notice Most areas (geohash prefixes) one hub approver may have.
+    uint256 public constant MAX_APPROVER_AREAS = 16;
 
     uint256 private constant _CENTI = 100;
     uint256 private constant _BPS = 10_000;
+    uint256 private constant _BITS_PER_CHARACTER = 8;
     /// @dev Bit i is set when ASCII code i is in the geohash alphabet "0123456789bcdefghjkmnpqrstuvwxyz".
     uint256 private constant _GEOHASH_ALPHABET = (((1 << 10) - 1) << 48) // '0'..'9'
         | (((1 << 7) - 1) << 98) // 'b'..'h'
@@ -43,6 +46,7 @@ contract HubRegistry is IHubRegistry, AccessControl {
     mapping(uint32 hubId => Reputation) private _reputations;
     mapping(uint32 hubId => Ratings) private _ratings;
     mapping(uint32 hubId => mapping(address rater => RaterRecord)) private _raters;
+    mapping(address approver => bytes12[] areas) private _approverAreas;
 
     /**
      * @param governor Holder of `DEFAULT_ADMIN_ROLE`.
@@ -76,23 +80,40 @@ contract HubRegistry is IHubRegistry, AccessControl {
         Hub storage stored = _existingHub(hubId);
         if (stored.operator != msg.sender) revert NotHubOperator(hubId, msg.sender);
         _requireValidGeohash(geohash);
+        bytes12 from = stored.geohash;
         stored.geohash = geohash;
         stored.capabilities = capabilities;
         _metadataURIs[hubId] = metadataURI;
         emit HubProfileUpdated(hubId, geohash, capabilities, metadataURI);
+        if (from != geohash && stored.status == HubStatus.Approved) {
+            stored.status = HubStatus.Pending;
+            emit HubMoved(hubId, from, geohash);
+        }
     }
 
     /// @inheritdoc IHubRegistry
-    function approveHub(uint32 hubId) external onlyRole(GlocalRoles.HUB_APPROVER_ROLE) {
+    function setHubApproverAreas(address approver, bytes12[] calldata areas) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (areas.length > MAX_APPROVER_AREAS) revert TooManyApproverAreas(areas.length, MAX_APPROVER_AREAS);
+        for (uint256 i = 0; i < areas.length; ++i) {
+            _requireValidGeohash(areas[i]);
+        }
+        _approverAreas[approver] = areas;
+        emit HubApproverAreasSet(approver, areas);
+    }
+
+    /// @inheritdoc IHubRegistry
+    function approveHub(uint32 hubId) external {
         Hub storage stored = _existingHub(hubId);
+        _requireApproverFor(hubId, stored.geohash);
         if (stored.status == HubStatus.Approved) revert HubStatusUnchanged(hubId, HubStatus.Approved);
         stored.status = HubStatus.Approved;
         emit HubApproved(hubId, msg.sender);
     }
 
     /// @inheritdoc IHubRegistry
-    function suspendHub(uint32 hubId, string calldata reason) external onlyRole(GlocalRoles.HUB_APPROVER_ROLE) {
+    function suspendHub(uint32 hubId, string calldata reason) external {
         Hub storage stored = _existingHub(hubId);
+        _requireApproverFor(hubId, stored.geohash);
         if (stored.status != HubStatus.Approved) revert HubNotApproved(hubId, stored.status);
         stored.status = HubStatus.Suspended;
         emit HubSuspended(hubId, msg.sender, reason);
@@ -140,6 +161,11 @@ contract HubRegistry is IHubRegistry, AccessControl {
             totals.weightedStars - uint96(previous.rating) * previous.weight + uint96(rating) * raterWeight;
         _raters[hubId][rater] = RaterRecord({rating: rating, weight: raterWeight});
         emit HubRated(hubId, orderId, rater, rating, raterWeight);
+    }
+
+    /// @inheritdoc IHubRegistry
+    function hubApproverAreas(address approver) external view returns (bytes12[] memory) {
+        return _approverAreas[approver];
     }
 
     /// @inheritdoc IHubRegistry
@@ -212,6 +238,25 @@ contract HubRegistry is IHubRegistry, AccessControl {
     }
 
     /// @dev 1 to 12 alphabet characters, then only zero bytes.
+    /// @dev The consortium acts anywhere; a hub approver only where one of its areas is a prefix of the hub's geohash.
+    function _requireApproverFor(uint32 hubId, bytes12 geohash) private view {
+        if (hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) return;
+        _checkRole(GlocalRoles.HUB_APPROVER_ROLE);
+        bytes12[] storage areas = _approverAreas[msg.sender];
+        for (uint256 i = 0; i < areas.length; ++i) {
+            bytes12 area = areas[i];
+            if (geohash & _prefixMask(area) == area) return;
+        }
+        revert HubOutsideApproverArea(hubId, msg.sender);
+    }
+
+    /// @dev All ones over the characters of a left-aligned, zero-padded geohash `area`, zeros after.
+    function _prefixMask(bytes12 area) private pure returns (bytes12) {
+        uint256 length;
+        while (length < MAX_GEOHASH_LENGTH && area[length] != 0) ++length;
+        return bytes12(type(uint96).max << (_BITS_PER_CHARACTER * (MAX_GEOHASH_LENGTH - length)));
+    }
+
     function _requireValidGeohash(bytes12 geohash) private pure {
         uint256 length;
         while (length < MAX_GEOHASH_LENGTH && geohash[length] != 0) {

@@ -353,7 +353,7 @@ contract OrderEscrow is IOrderEscrow, AccessControl, Pausable, ReentrancyGuardTr
     }
 
     /// @inheritdoc IOrderEscrow
-    function unpause() external onlyRole(GlocalRoles.PAUSER_ROLE) {
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
         _unpause();
     }
 

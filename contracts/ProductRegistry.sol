@@ -106,7 +106,7 @@ contract ProductRegistry is IProductRegistry, AccessControl, Pausable {
     }
 
     /// @inheritdoc IProductRegistry
-    function unpause() external onlyRole(GlocalRoles.PAUSER_ROLE) {
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
         _unpause();
     }
 

@@ -84,6 +84,11 @@ interface IHubRegistry {
     );
     /// @notice A hub's operator changed its location, capabilities or metadata.
     event HubProfileUpdated(uint32 indexed hubId, bytes12 geohash, uint64 capabilities, string metadataURI);
+    /// @notice An approved hub moved (a new geohash): it is `Pending` until a hub approver of its new area
+    /// (or the consortium) approves it again.
+    event HubMoved(uint32 indexed hubId, bytes12 fromGeohash, bytes12 toGeohash);
+    /// @notice The consortium set the areas (geohash prefixes) in which `approver` approves and suspends hubs.
+    event HubApproverAreasSet(address indexed approver, bytes12[] areas);
     /// @notice A hub approver approved (or reinstated) a hub.
     event HubApproved(uint32 indexed hubId, address indexed approver);
     /// @notice A hub approver suspended a hub.
@@ -110,6 +115,10 @@ interface IHubRegistry {
     error NotHubOperator(uint32 hubId, address account);
     /// @notice A geohash must be 1 to 12 characters of the geohash base32 alphabet, left-aligned.
     error InvalidGeohash(bytes12 geohash);
+    /// @notice A hub approver acts only on hubs inside its areas; elsewhere only the consortium does.
+    error HubOutsideApproverArea(uint32 hubId, address approver);
+    /// @notice An approver has at most `max` areas.
+    error TooManyApproverAreas(uint256 count, uint256 max);
     /// @notice A rating must be 1 to 5.
     error InvalidRating(uint8 rating);
 
@@ -125,7 +134,23 @@ interface IHubRegistry {
         returns (uint32 hubId);
 
     /**
-     * @notice Updates the caller's hub profile.
+     * @notice Sets the areas, geohash prefixes of 1 to 12 characters, in which `approver` approves and
+     * suspends hubs (replacing its earlier areas; none: it approves nowhere). Only `DEFAULT_ADMIN_ROLE`
+     * (the consortium).
+     * @param approver A holder of `HUB_APPROVER_ROLE`, typically a member city.
+     * @param areas Geohash prefixes, left-aligned and zero-padded like a hub's geohash.
+     */
+    function setHubApproverAreas(address approver, bytes12[] calldata areas) external;
+
+    /**
+     * @notice The areas in which `approver` approves and suspends hubs.
+     * @param approver Any account.
+     */
+    function hubApproverAreas(address approver) external view returns (bytes12[] memory);
+
+    /**
+     * @notice Updates the caller's hub profile. An approved hub that changes its geohash is `Pending` again
+     * (`HubMoved`): the approvers of its new area decide.
      * @param hubId The hub; the caller must be its operator.
      * @param geohash New location (see `registerHub`).
      * @param capabilities New capability bitmask.
@@ -135,13 +160,15 @@ interface IHubRegistry {
         external;
 
     /**
-     * @notice Approves a pending hub or reinstates a suspended one. Hub approver only.
+     * @notice Approves a pending hub or reinstates a suspended one: a hub approver whose areas cover the
+     * hub, or `DEFAULT_ADMIN_ROLE` (the consortium) anywhere.
      * @param hubId The hub.
      */
     function approveHub(uint32 hubId) external;
 
     /**
-     * @notice Suspends an approved hub: it can no longer publish offers or take new orders. Hub approver only.
+     * @notice Suspends an approved hub: it can no longer publish offers or take new orders. A hub approver
+     * whose areas cover the hub, or `DEFAULT_ADMIN_ROLE` (the consortium) anywhere.
      * @param hubId The hub.
      * @param reason Why, for the public record.
      */

@@ -412,12 +412,12 @@ interface IOrderEscrow {
     function setCommunityFund(address newCommunityFund) external;
 
     /**
-     * @notice Pauses new orders. Pauser only.
+     * @notice Pauses new orders at once. Pauser only (any member city).
      */
     function pause() external;
 
     /**
-     * @notice Lifts the pause. Pauser only.
+     * @notice Lifts the pause. `DEFAULT_ADMIN_ROLE` only (the consortium, by proposal).
      */
     function unpause() external;
 

@@ -142,12 +142,12 @@ interface IProductRegistry {
     function withdrawOffer(uint32 productId, uint32 hubId) external;
 
     /**
-     * @notice Pauses new offers. Pauser only.
+     * @notice Pauses new offers at once. Pauser only (any member city).
      */
     function pause() external;
 
     /**
-     * @notice Lifts the pause. Pauser only.
+     * @notice Lifts the pause. `DEFAULT_ADMIN_ROLE` only (the consortium, by proposal).
      */
     function unpause() external;
 

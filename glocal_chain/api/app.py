@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from glocal_chain.api.deps import ApiServices
-from glocal_chain.api.routes import designs, health, hubs, orders, products, transactions
+from glocal_chain.api.routes import consortium, designs, health, hubs, orders, products, transactions
 from glocal_chain.web import STANDARD_STATUSES, StatusMap, service_app
 
 #: The API's HTTP status for each error its services raise (the standard ones: 422, 404, 409 for a revert,
@@ -17,6 +17,6 @@ def create_app(services: ApiServices) -> FastAPI:
     app = service_app("glocal-chain API", "Products, hubs (local-first search), orders with their history, design "
                       "files and unsigned transactions of a glocal-chain network.", services.metrics, HTTP_STATUSES)
     app.state.services = services
-    for module in (products, hubs, orders, designs, transactions, health):
+    for module in (products, hubs, orders, designs, transactions, consortium, health):
         app.include_router(module.router)
     return app

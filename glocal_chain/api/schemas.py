@@ -14,6 +14,8 @@ from glocal_chain.sdk.models import Reputation  # the SDK's domain object, serve
 MAX_ID = 2**32 - 1  # product and hub ids are uint32
 #: Order ids are uint256 on chain; no chain reaches 2**53 orders, and JSON numbers are exact up to there.
 MAX_ORDER_ID = 2**53 - 1
+#: Proposal ids are uint256 too, but numbered 1, 2, 3, ... (GovernorSequentialProposalId).
+MAX_PROPOSAL_ID = MAX_ORDER_ID
 #: An address in any letter case (an EIP-55 checksum is not required).
 ADDRESS = r"^0x[0-9a-fA-F]{40}$"
 #: Decimal token units as a person types them: "15", "15.5", at most 18 decimals.
@@ -203,3 +205,44 @@ class Health(BaseModel):
     indexed_block: int | None = Field(description="The last block in the read model (null before the first)")
     lag_blocks: int | None
     indexer: str = Field(description="writer, standby (another process writes) or off (this process only reads)")
+
+
+class ConsortiumMember(BaseModel):
+    """A member city: one vote, the pauser role, and hub approval in its areas."""
+
+    name: str
+    account: str
+    areas: list[str] = Field(description="Geohash prefixes in which the city approves and suspends hubs")
+
+
+class ConsortiumRules(BaseModel):
+    """The rules of the members' votes (times in seconds: the votes' clock is the block timestamp)."""
+
+    members: int
+    quorum_percent: int = Field(description="The share of the members a proposal needs, for or abstaining")
+    quorum_now: int = Field(description="quorum_percent of the members now, rounded up: the votes that count")
+    voting_delay_s: int = Field(description="From a proposal to the opening of its vote")
+    voting_period_s: int
+    timelock_delay_s: int = Field(description="From a passed proposal's queueing to its execution")
+
+
+class Consortium(BaseModel):
+    members: list[ConsortiumMember]
+    rules: ConsortiumRules
+
+
+class Proposal(BaseModel):
+    """A consortium proposal as the governor sees it (times are unix seconds of the chain's clock)."""
+
+    proposal_id: int = Field(description="Sequential: 1, 2, 3, ...")
+    proposer: str
+    description: str
+    state: str = Field(description="Pending, Active, Canceled, Defeated, Succeeded, Queued, Expired or Executed")
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    quorum: int = Field(description="The votes (for or abstaining) it needs")
+    vote_start: int = Field(description="The members' votes as of this time count; voting opens after it")
+    vote_end: int = Field(description="Voting is open until this time (included)")
+    eta: int = Field(description="When a queued proposal can be executed (0 before it is queued)")
+    actions: list[str] = Field(description="The calls it makes, readable: `OrderEscrow.setFee(feeBps=300)`")

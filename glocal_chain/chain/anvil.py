@@ -26,6 +26,7 @@ from pathlib import Path
 
 import httpx
 
+from glocal_chain.chain.dev_accounts import DEV_ACCOUNT_COUNT
 from glocal_chain.errors import ChainError, ToolchainError
 from glocal_chain.toolchain.anvil_history import PRUNE_HISTORY_ARGS
 from glocal_chain.toolchain.settings import project_root
@@ -79,7 +80,7 @@ def anvil_command(port: int, chain_id: int, hardfork: str = DEFAULT_HARDFORK, bl
                   gas_price: int | None = None, state_file: Path | None = None,
                   steps_tracing: bool = False) -> list[str]:
     args = [anvil_executable(), "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(chain_id),
-            "--hardfork", hardfork, "--silent", *PRUNE_HISTORY_ARGS]
+            "--hardfork", hardfork, "--silent", "--accounts", str(DEV_ACCOUNT_COUNT), *PRUNE_HISTORY_ARGS]
     if block_time:
         args += ["--block-time", str(block_time)]
     if gas_price is not None:

@@ -12,6 +12,8 @@ from glocal_chain.errors import ToolchainError
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[1] / "artifacts"
 SUITE = ("HubRegistry", "ProductRegistry", "OrderEscrow")
+#: The consortium's governance (contracts/governance), deployed when a deploy config has a [consortium].
+GOVERNANCE = ("ConsortiumMembership", "ConsortiumTimelock", "ConsortiumGovernor")
 
 
 @dataclass(frozen=True)
@@ -41,4 +43,4 @@ def load_artifact(name: str) -> Artifact:
 
 @cache
 def suite_abis() -> tuple[list[dict[str, Any]], ...]:
-    return tuple(load_artifact(name).abi for name in (*SUITE, "TestToken"))
+    return tuple(load_artifact(name).abi for name in (*SUITE, *GOVERNANCE, "TestToken"))

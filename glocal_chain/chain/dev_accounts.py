@@ -8,7 +8,8 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
-DEV_ACCOUNT_COUNT = 10
+#: anvil is started with this many (`--accounts`): 0 to 9 as usual, 10 to 12 the local consortium's cities.
+DEV_ACCOUNT_COUNT = 13
 
 Account.enable_unaudited_hdwallet_features()
 

@@ -28,9 +28,11 @@ PANIC_REASONS = {
 #: The suite's roles (contracts/access/GlocalRoles.sol), each the keccak256 of its name, and OpenZeppelin's
 #: admin role (the governor's), which is zero.
 ROLE_NAMES = ("HUB_APPROVER_ROLE", "ORACLE_ROLE", "ARBITER_ROLE", "PAUSER_ROLE", "ESCROW_ROLE")
+#: OpenZeppelin's TimelockController roles (the consortium's timelock: contracts/governance).
+TIMELOCK_ROLE_NAMES = ("PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE")
 DEFAULT_ADMIN_ROLE = "DEFAULT_ADMIN_ROLE"
 ROLE_IDS: dict[str, bytes] = {DEFAULT_ADMIN_ROLE: bytes(32)} | {
-    name: bytes(Web3.keccak(text=name)) for name in ROLE_NAMES}
+    name: bytes(Web3.keccak(text=name)) for name in ROLE_NAMES + TIMELOCK_ROLE_NAMES}
 KNOWN_ROLES: dict[bytes, str] = {role: name for name, role in ROLE_IDS.items()}
 #: The members of the suite's enums (contracts/interfaces), by the type the ABI names for an argument.
 ENUM_MEMBERS: dict[str, tuple[str, ...]] = {
@@ -38,6 +40,8 @@ ENUM_MEMBERS: dict[str, tuple[str, ...]] = {
                                       "Refunded"),
     "enum IOrderEscrow.RefundReason": ("CancelledByBuyer", "RejectedByHub", "ShipDeadlineMissed"),
     "enum IHubRegistry.HubStatus": ("None", "Pending", "Approved", "Suspended"),
+    "enum IGovernor.ProposalState": ("Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired",
+                                     "Executed"),
     "enum IHubRegistry.Outcome": ("Completed", "CompletedLate", "RefundedForFault", "DisputeLost", "DisputeWon",
                                   "DisputeExpired"),
 }

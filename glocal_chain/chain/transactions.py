@@ -177,7 +177,7 @@ class Sender:
         if receipt["status"] != 1:
             raise self._explain_failure(receipt, action, tx)
         if self.confirmations:
-            self._await_confirmations(receipt)
+            self.await_confirmations(receipt["blockNumber"])
         return receipt
 
     def _explain_failure(self, receipt: TxReceipt, action: str, tx: dict[str, Any] | None) -> ContractRevert:
@@ -193,13 +193,13 @@ class Sender:
             return ContractRevert(f"{action} reverted: {exc}")
         return ContractRevert(f"{action} reverted in transaction {receipt['transactionHash'].hex()} (out of gas?)")
 
-    def _await_confirmations(self, receipt: TxReceipt) -> None:
-        target = receipt["blockNumber"] + self.confirmations
+    def await_confirmations(self, block_number: int) -> None:
+        """Waits until `block_number` is `confirmations` blocks deep."""
+        target = block_number + self.confirmations
         deadline = time.monotonic() + self.receipt_timeout_s
         while self.w3.eth.block_number < target:
             if time.monotonic() > deadline:
-                raise ChainError(f"transaction {receipt['transactionHash'].hex()} not confirmed "
-                                 f"{self.confirmations} deep in time")
+                raise ChainError(f"block {block_number} not confirmed {self.confirmations} deep in time")
             time.sleep(0.2)
 
 

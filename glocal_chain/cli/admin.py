@@ -1,4 +1,5 @@
-"""`glocal admin ...`: what the consortium operator does."""
+"""`glocal admin ...`: what one account does alone: a member city approves hubs in its areas and pauses; on a
+deployment without a consortium, the governor's settings and role grants (with one, `glocal consortium propose`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from glocal_chain.sdk.inputs import InputError, format_units, parse_units
 from glocal_chain.sdk.models import Hub
 from glocal_chain.sdk.suite import GlocalSuite
 
-app = typer.Typer(help="Consortium operator: hubs, roles, quorum, tokens, fee, lead-time cap, pause.",
+app = typer.Typer(help="One account's administration: hubs in a city's areas, pause; without a consortium also "
+                       "roles, quorum, tokens, fee, lead-time cap, unpause.",
                   no_args_is_help=True)
 
 
@@ -24,14 +26,14 @@ def _show_hub(_: object, hub: Hub) -> tuple[object, str]:
 @app.command("approve-hub")
 def approve_hub(hub_id: int, network: NetworkOption = None, wallet: WalletOption = None,
                 json_output: JsonOption = False) -> None:
-    """Approve (or reinstate) a hub."""
+    """Approve (or reinstate) a hub: a member city, in its areas (else `glocal consortium propose approve-hub`)."""
     run_on_suite(network, wallet, json_output, lambda suite: suite.approve_hub(hub_id), _show_hub)
 
 
 @app.command("suspend-hub")
 def suspend_hub(hub_id: int, reason: str = typer.Option(..., "--reason"), network: NetworkOption = None,
                 wallet: WalletOption = None, json_output: JsonOption = False) -> None:
-    """Suspend a hub: no new offers or orders."""
+    """Suspend a hub: no new offers or orders (a member city, in its areas)."""
     run_on_suite(network, wallet, json_output, lambda suite: suite.suspend_hub(hub_id, reason), _show_hub)
 
 
@@ -106,14 +108,14 @@ _setting_command("set-fee", "fee_bps", lambda suite, fee_bps: suite.set_fee(fee_
 
 @app.command()
 def pause(network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
-    """Pause new orders and offers (refunds, claims, withdrawals go on)."""
+    """Pause new orders and offers at once (refunds, claims, withdrawals go on); any member city may."""
     run_on_suite(network, wallet, json_output, lambda suite: suite.pause(),
                  show_config("paused: no new orders or offers"))
 
 
 @app.command()
 def unpause(network: NetworkOption = None, wallet: WalletOption = None, json_output: JsonOption = False) -> None:
-    """Lift the pause."""
+    """Lift the pause (the governor; with a consortium: `glocal consortium propose unpause`)."""
     run_on_suite(network, wallet, json_output, lambda suite: suite.unpause(), show_config("unpaused"))
 
 

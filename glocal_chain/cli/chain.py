@@ -1,4 +1,4 @@
-"""`glocal chain up | down | status`: the local anvil whose state and port survive a restart."""
+"""`glocal chain up | down | status | advance`: the local anvil whose state and port survive a restart."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from glocal_chain.chain.networks import local_node
-from glocal_chain.cli.options import JsonOption
+from glocal_chain.chain.connection import connect
+from glocal_chain.chain.networks import load_network, local_node
+from glocal_chain.cli.options import JsonOption, NetworkOption
 from glocal_chain.cli.output import emit
+from glocal_chain.sdk.inputs import InputError
 
 app = typer.Typer(help="Run the local chain (anvil, state and port kept across restarts).", no_args_is_help=True)
 
@@ -47,3 +49,19 @@ def status(json_output: JsonOption = False) -> None:
         raise typer.Exit(3)
     emit({"running": True, **asdict(running), "url": running.url}, json_output,
          f"local chain running at {running.url} (pid {running.pid}, state {running.state_file})")
+
+
+@app.command()
+def advance(seconds: Annotated[int, typer.Argument(min=1, help="How far to move the clock.")],
+            network: NetworkOption = None, json_output: JsonOption = False) -> None:
+    """Move a local chain's clock forward and mine a block (a vote's period or a timelock's delay in no time).
+    Local networks (anvil) only."""
+    net = load_network(network)
+    if not net.local:
+        raise InputError(f"network {net.name!r} is not a local chain: its clock moves only with time")
+    w3 = connect(net)
+    w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
+    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    block = w3.eth.get_block("latest")
+    emit({"block": block["number"], "timestamp": block["timestamp"]}, json_output,
+         f"{net.name}: {seconds} s later, block {block['number']} at {block['timestamp']}")

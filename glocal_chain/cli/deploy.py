@@ -40,7 +40,7 @@ def deploy(
     sender = Sender(w3, account, gas_policy=net.gas_policy, confirmations=net.confirmations)
     result = deploy_suite(w3, sender, net.name, deploy_config, fresh=fresh, allow_test_token=net.local)
     data = {"changed": result.changed, **result.deployment.model_dump()}
-    lines = [f"{name:<16} {record.address}" for name, record in result.deployment.contracts.items()]
+    lines = [f"{name:<20} {record.address}" for name, record in result.deployment.contracts.items()]
     verdict = f"deployed to {net.name} ({result.path})" if result.changed else (
         f"{net.name}: the recorded deployment is live and unchanged; nothing sent")
     emit(data, json_output, "\n".join([verdict, *lines]))

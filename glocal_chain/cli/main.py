@@ -12,6 +12,7 @@ from glocal_chain.cli import (
     agent,
     api,
     chain,
+    consortium,
     demo,
     deploy,
     hub,
@@ -29,7 +30,8 @@ from glocal_chain.logs import configure_logging
 app = typer.Typer(help="glocal-chain: community supply chains on a permissioned EVM chain.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 # In the order `glocal --help` lists them: a role's command group, or (deploy, demo) a single command.
-for name, group in (("chain", chain.app), ("wallet", wallet.app), ("admin", admin.app), ("product", product.app),
+for name, group in (("chain", chain.app), ("wallet", wallet.app), ("consortium", consortium.app), ("admin", admin.app),
+                    ("product", product.app),
                     ("hub", hub.app), ("order", order.app), ("token", token.app), ("agent", agent.app),
                     ("printer", printer.app),
                     ("api", api.app), ("indexer", indexer.app), ("oracle", oracle.app)):

@@ -49,11 +49,12 @@ BUYER_GEOHASH = "u4pruydr"
 PRINT_TIMEOUT_S = 180
 STEP_TIMEOUT_S = 30
 COURIER, COURIER_SECRET = "courier", "demo-courier-secret"
-ACTORS = {"operator": 0, "oracle": 1, "arbiter": 2, "community fund": 3, "designer": 4, "fablab (near)": 5,
-          "library (far)": 6, "buyer": 7}
+ACTORS = {"deployer": 0, "oracle": 1, "arbiter": 2, "community fund": 3, "designer": 4, "fablab (near)": 5,
+          "library (far)": 6, "buyer": 7, "Oslo": 10, "Berlin": 11, "Baltimore": 12}
 WATCHED = ("buyer", "fablab (near)", "designer", "community fund")
 #: The wallets `--stay` makes for the CLI: the demo's people by a wallet's name.
-WALLETS = {"operator": 0, "oracle": 1, "arbiter": 2, "designer": 4, "fablab": 5, "library": 6, "buyer": 7}
+WALLETS = {"oracle": 1, "arbiter": 2, "designer": 4, "fablab": 5, "library": 6, "buyer": 7, "oslo": 10, "berlin": 11,
+           "baltimore": 12}
 
 
 @dataclass
@@ -104,7 +105,7 @@ def run(say: Callable[[str], None], stay: bool = False) -> DemoResult:
         w3 = connect(network)
         config = load_deploy_config(project_root() / "config" / "deploy" / "local.toml")
         deployment = timed(say, "deploying the suite (config/deploy/local.toml)",
-                           lambda: deploy_suite(w3, Sender(w3, dev_account(ACTORS["operator"]),
+                           lambda: deploy_suite(w3, Sender(w3, dev_account(ACTORS["deployer"]),
                                                            gas_policy=GasPolicy.FREE),
                                                 DEMO_NETWORK, config, directory=workdir / "deployments", fresh=True,
                                                 allow_test_token=True).deployment,
@@ -144,11 +145,12 @@ def _day(stage: Stage) -> dict[str, int]:
         f"{product.product_id} (sha256 {product.design_hash[:18]}..., royalty 10 %)")
     near = people["fablab (near)"].register_hub("u4pruydq", 0b1, "https://fablab.example/hub.json")
     far = people["library (far)"].register_hub("u33dc0", 0b1, "https://library.example/hub.json")
-    for hub in (near, far):
-        people["operator"].approve_hub(hub.hub_id)
+    for city, hub in (("Oslo", near), ("Berlin", far)):
+        people[city].approve_hub(hub.hub_id)  # each member city approves the hubs in its own area
     people["fablab (near)"].publish_offer(product.product_id, near.hub_id, gusd, 12_000_000, 24)
     people["library (far)"].publish_offer(product.product_id, far.hub_id, gusd, 9_000_000, 48)
-    say(f"[4/8] operator approved hubs {near.hub_id} (u4pruydq) and {far.hub_id} (u33dc0); both offer it "
+    say(f"[4/8] the member cities approved the hubs in their areas: Oslo hub {near.hub_id} (u4pruydq), Berlin hub "
+        f"{far.hub_id} (u33dc0); both offer it "
         f"(12 and 9 gUSD)")
     buyer = people["buyer"]
     buyer.mint_test_tokens(buyer.me, 100_000_000)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from web3 import Web3
 
 from glocal_chain.config import load_toml_model
+from glocal_chain.errors import GlocalError
+from glocal_chain.geo import validate as validate_geohash
 
 DEPLOYER = "deployer"
 NATIVE_COIN = "native"
@@ -15,6 +17,8 @@ TEST_TOKEN = "test-token"
 #: The community fee that gives an order full reputation weight, for the tokens whose scale is known here:
 #: 0.01 of the native coin (18 decimals) and 1 gUSD of the test token (6 decimals).
 DEFAULT_RATING_FEE_UNITS = {NATIVE_COIN: 10**16, TEST_TOKEN: 10**6}
+#: HubRegistry.MAX_APPROVER_AREAS.
+MAX_APPROVER_AREAS = 16
 
 
 def _check_account(value: str) -> str:
@@ -25,10 +29,65 @@ def _check_account(value: str) -> str:
     return Web3.to_checksum_address(value)
 
 
+class ConsortiumMember(BaseModel):
+    """A member city: its account gets one vote, the pauser role and the hub approver role in its areas."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64)
+    account: str
+    #: Geohash prefixes (1 to 12 characters) in which the city approves and suspends hubs.
+    areas: list[str] = Field(default_factory=list, max_length=MAX_APPROVER_AREAS)
+
+    @field_validator("account")
+    @classmethod
+    def _account(cls, value: str) -> str:
+        if not Web3.is_address(value):
+            raise ValueError(f"{value!r} is not an address")
+        return Web3.to_checksum_address(value)
+
+    @field_validator("areas")
+    @classmethod
+    def _areas(cls, values: list[str]) -> list[str]:
+        for area in values:
+            try:
+                validate_geohash(area)
+            except GlocalError as error:
+                raise ValueError(f"area: {error}") from None
+        return values
+
+
+class ConsortiumConfig(BaseModel):
+    """The member cities and the rules of their votes. Times are in seconds (the votes' clock is the block
+    timestamp)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    members: list[ConsortiumMember] = Field(min_length=1)
+    #: The share of the members (rounded up) whose votes, for or abstaining, a proposal needs.
+    quorum_percent: int = Field(default=51, ge=1, le=100)
+    voting_delay_s: int = Field(default=3600, ge=1, le=30 * 86400)
+    voting_period_s: int = Field(default=3 * 86400, ge=10, le=90 * 86400)
+    #: Between a passed proposal's queueing and its execution.
+    timelock_delay_s: int = Field(default=2 * 86400, ge=0, le=90 * 86400)
+
+    @model_validator(mode="after")
+    def _members_are_distinct(self) -> ConsortiumConfig:
+        for key in ("account", "name"):
+            values = [getattr(m, key) for m in self.members]
+            duplicates = sorted({v for v in values if values.count(v) > 1})
+            if duplicates:
+                raise ValueError(f"consortium members must differ: the same {key} twice ({', '.join(duplicates)})")
+        return self
+
+
 class DeployConfig(BaseModel):
     """Roles are addresses or "deployer". Payment tokens are addresses, "native" (the chain's coin)
-    or "test-token" (deploys the suite's TestToken: local networks only)."""
+    or "test-token" (deploys the suite's TestToken: local networks only). With a `consortium`, its
+    timelock governs (it holds every admin role) and the deployer keeps nothing; without one, `governor`
+    does (tests and development)."""
 
+    consortium: ConsortiumConfig | None = None
     governor: str = DEPLOYER
     hub_approvers: list[str] = Field(default_factory=lambda: [DEPLOYER])
     pausers: list[str] = Field(default_factory=lambda: [DEPLOYER])
@@ -66,6 +125,30 @@ class DeployConfig(BaseModel):
     def _token_keys(cls, units: dict[str, int]) -> dict[str, int]:
         """Token addresses as keys in any case, like `payment_tokens`."""
         return {k if k in (NATIVE_COIN, TEST_TOKEN) else _check_account(k): v for k, v in units.items()}
+
+    @model_validator(mode="after")
+    def _consortium_governs_alone(self) -> DeployConfig:
+        """With a consortium the deployer keeps nothing: no governor, no hub approvers beside the member cities
+        (they approve in their areas), no role and no fund of its own."""
+        if self.consortium is None:
+            return self
+        given = self.model_fields_set
+        for field in ("governor", "hub_approvers"):
+            if field in given:
+                raise ValueError(f"a deploy config with a [consortium] has no `{field}`: "
+                                 + ("the consortium's timelock governs" if field == "governor"
+                                    else "member cities approve hubs in their areas"))
+        if "pausers" not in given:
+            self.pausers = []
+        if "community_fund" not in given:
+            raise ValueError("a deploy config with a [consortium] names its `community_fund` (an address)")
+        for field in ("pausers", "oracles", "arbiters", "community_fund"):
+            value = getattr(self, field)
+            if DEPLOYER in (value if isinstance(value, list) else [value]):
+                raise ValueError(f"`{field}` names the deployer, but with a [consortium] the deployer keeps nothing: "
+                                 "name an address")
+        self.hub_approvers = []
+        return self
 
     @model_validator(mode="after")
     def _every_token_has_a_rating_fee_unit(self) -> DeployConfig:

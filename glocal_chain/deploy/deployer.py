@@ -4,7 +4,7 @@ against a live deployment it verifies the code on chain and changes nothing."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from web3 import Web3
 from glocal_chain.chain.artifacts import load_artifact
 from glocal_chain.chain.reverts import ROLE_IDS
 from glocal_chain.chain.transactions import Sender
-from glocal_chain.deploy.config import NATIVE_COIN, TEST_TOKEN, DeployConfig
+from glocal_chain.deploy.config import NATIVE_COIN, TEST_TOKEN, ConsortiumConfig, DeployConfig
 from glocal_chain.deploy.deployments import (
     DeployedContract,
     Deployment,
@@ -21,10 +21,13 @@ from glocal_chain.deploy.deployments import (
     write_deployment,
 )
 from glocal_chain.errors import DeploymentError
+from glocal_chain.geo import to_bytes12
 
 log = logging.getLogger(__name__)
 
 ROLES = ROLE_IDS
+#: The contracts the governor (a single account, or the consortium's timelock) administers.
+SUITE_CONTRACTS = ("HubRegistry", "ProductRegistry", "OrderEscrow")
 TEST_TOKEN_ARGS = ("Glocal Test Dollar", "gUSD", 6)
 ZERO_ADDRESS = "0x" + "00" * 20
 
@@ -122,13 +125,41 @@ class _Deployer:
                 tokens[token] = address
             self.sender.transact(escrow.functions.setPaymentToken(address, True, cfg.rating_fee_unit(token)),
                                  f"allow payment token {token}")
-        governor = self.account(cfg.governor)
+        governor = self.install_consortium(cfg.consortium) if cfg.consortium else self.account(cfg.governor)
         if governor != deployer:
-            for name in ("HubRegistry", "ProductRegistry", "OrderEscrow"):
+            for name in SUITE_CONTRACTS:
                 self.grant(name, "DEFAULT_ADMIN_ROLE", governor)
-                self.sender.transact(self.contracts[name].functions.renounceRole(ROLES["DEFAULT_ADMIN_ROLE"], deployer),
-                                     f"deployer leaves {name}")
+                self.renounce(name, "DEFAULT_ADMIN_ROLE")
         return self.records, tokens
+
+    def renounce(self, contract_name: str, role: str) -> None:
+        self.sender.transact(self.contracts[contract_name].functions.renounceRole(ROLES[role], self.sender.address),
+                             f"deployer leaves {role} on {contract_name}")
+
+    def install_consortium(self, consortium: ConsortiumConfig) -> str:
+        """Deploys the membership, timelock and governor, admits the member cities (one vote, pauser, hub approver
+        in their areas) and gives the membership to the timelock; returns the timelock (the suite's governor)."""
+        deployer = self.sender.address
+        membership = self.deploy("ConsortiumMembership", deployer)
+        timelock = self.deploy("ConsortiumTimelock", consortium.timelock_delay_s, [], [ZERO_ADDRESS], deployer)
+        governor = self.deploy("ConsortiumGovernor", membership.address, timelock.address, consortium.voting_delay_s,
+                               consortium.voting_period_s, consortium.quorum_percent)
+        for role in ("PROPOSER_ROLE", "CANCELLER_ROLE"):
+            self.sender.transact(timelock.functions.grantRole(ROLES[role], governor.address),
+                                 f"the governor gets {role} on the timelock")
+        hubs = self.contracts["HubRegistry"]
+        for member in consortium.members:
+            self.sender.transact(membership.functions.admit(member.account, member.name), f"admit {member.name}")
+            self.grant("HubRegistry", "HUB_APPROVER_ROLE", member.account)
+            areas = [to_bytes12(area) for area in member.areas]
+            self.sender.transact(hubs.functions.setHubApproverAreas(member.account, areas),
+                                 f"{member.name} approves hubs in {', '.join(member.areas) or 'no area'}")
+            for name in ("ProductRegistry", "OrderEscrow"):
+                self.grant(name, "PAUSER_ROLE", member.account)
+        self.sender.transact(membership.functions.transferOwnership(timelock.address),
+                             "the timelock owns the membership")
+        self.renounce("ConsortiumTimelock", "DEFAULT_ADMIN_ROLE")
+        return str(timelock.address)
 
 
 def deploy_suite(
@@ -147,7 +178,9 @@ def deploy_suite(
         log.info("the %s deployment is live and matches its record: nothing to do", network)
         return DeployResult(existing, changed=False, path=None)
     first_block = w3.eth.block_number + 1
-    records, tokens = _Deployer(w3, sender, config).run(allow_test_token)
+    # Each step waits for its receipt; the confirmations are waited for once, after the last step.
+    records, tokens = _Deployer(w3, replace(sender, confirmations=0), config).run(allow_test_token)
+    sender.await_confirmations(w3.eth.block_number)
     deployment = Deployment(
         network=network,
         chain_id=w3.eth.chain_id,

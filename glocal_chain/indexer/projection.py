@@ -169,6 +169,11 @@ class MarketProjection:
         db.execute("UPDATE market_hub SET status = ? WHERE hub_id = ?", (int(HubStatus.APPROVED), e.args["hubId"]))
         self._list_maker(db, e.args["hubId"])
 
+    def on_HubMoved(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
+        """An approved hub that moved is pending again (the approvers of its new area decide): out of `near`."""
+        db.execute("UPDATE market_hub SET status = ? WHERE hub_id = ?", (int(HubStatus.PENDING), e.args["hubId"]))
+        db.execute("DELETE FROM market_maker WHERE hub_id = ?", (e.args["hubId"],))
+
     def on_HubSuspended(self, e: ChainEvent, db: Connection) -> None:  # noqa: N802
         db.execute("UPDATE market_hub SET status = ? WHERE hub_id = ?", (int(HubStatus.SUSPENDED), e.args["hubId"]))
         db.execute("DELETE FROM market_maker WHERE hub_id = ?", (e.args["hubId"],))

@@ -77,7 +77,8 @@ class SuiteConnection:
             return None
         try:
             return missing_role_hint(self.w3.eth.contract(address=address, abi=call.contract_abi), name, role,
-                                     Web3.to_checksum_address(account), signing_accounts(self.deployment.chain_id))
+                                     Web3.to_checksum_address(account), signing_accounts(self.deployment.chain_id),
+                                     consortium="ConsortiumTimelock" in self.deployment.contracts)
         except Exception:  # noqa: BLE001 - a hint that cannot be had must not hide the error itself
             return None
 

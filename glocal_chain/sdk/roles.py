@@ -45,9 +45,15 @@ def holders(contract: Contract, role: bytes, accounts: list[SigningAccount]) -> 
     return [account for account in accounts if contract.functions.hasRole(role, account.address).call()]
 
 
+#: What the consortium proposes to grant a role, by the role (`glocal consortium propose grant-role ROLE ...`).
+PROPOSED_GRANTS = {"ORACLE_ROLE": "oracle", "ARBITER_ROLE": "arbiter", "PAUSER_ROLE": "pauser",
+                   "HUB_APPROVER_ROLE": "hub-approver"}
+
+
 def missing_role_hint(contract: Contract, contract_name: str, role: bytes, account: str,
-                      accounts: list[SigningAccount]) -> str:
-    """One sentence for an AccessControlUnauthorizedAccount: who holds the role, who grants it and how."""
+                      accounts: list[SigningAccount], consortium: bool = False) -> str:
+    """One sentence for an AccessControlUnauthorizedAccount: who holds the role, who grants it and how
+    (`consortium`: the deployment is governed by its member cities' proposals)."""
     name = role_name(role) or "0x" + role.hex()
     parts = [f"{account} lacks {name} on {contract_name}"]
     held = holders(contract, role, accounts)
@@ -55,6 +61,14 @@ def missing_role_hint(contract: Contract, contract_name: str, role: bytes, accou
         parts.append(" or ".join(f"{h.label} holds it ({h.use})" for h in held))
     else:
         parts.append(f"none of your wallets holds {name}")
+    if consortium:
+        if name == DEFAULT_ADMIN_ROLE:
+            parts.append("the consortium's timelock holds it: a member city proposes the change "
+                         "(`glocal consortium propose --help`) and the members vote")
+        elif name in PROPOSED_GRANTS:
+            parts.append(f"the consortium grants it: `glocal consortium propose grant-role {PROPOSED_GRANTS[name]} "
+                         f"{account} --wallet MEMBER`")
+        return "; ".join(parts)
     if name == DEFAULT_ADMIN_ROLE:
         parts.append("the governor holds it (config/deploy/<network>.toml names it)")
         return "; ".join(parts)

@@ -2,7 +2,8 @@
 
 The facade over the SDK's parts: the connection (connection.py), payment tokens (tokens.py, faucet.py), the
 catalogue of products, hubs and offers (catalogue.py), placing orders (placement.py, paying by payment.py),
-orders after that (orders.py) and consortium administration (governance.py). Writes are signed locally by
+orders after that (orders.py), administration by a single account (governance.py) and by the consortium's
+proposals (consortium.py, proposals.py). Writes are signed locally by
 the suite's Sender; a revert that a call can predict is raised (as a ContractRevert naming the custom
 error) before anything is sent.
 """
@@ -21,6 +22,7 @@ from glocal_chain.deploy.deployments import Deployment
 from glocal_chain.sdk import faucet
 from glocal_chain.sdk.catalogue import Catalogue
 from glocal_chain.sdk.connection import SuiteConnection
+from glocal_chain.sdk.consortium import Consortium
 from glocal_chain.sdk.governance import Governance
 from glocal_chain.sdk.inputs import (
     InputError,
@@ -238,6 +240,10 @@ class GlocalSuite:
         return self._orders.withdraw(token)
 
     # ------------------------------------------------------------------ consortium administration
+    def consortium(self) -> Consortium:
+        """The member cities and their proposals (a deployment made with a [consortium])."""
+        return Consortium(self._connection)
+
     def approve_hub(self, hub_id: int) -> Hub:
         return self._governance.approve_hub(hub_id)
 

@@ -17,8 +17,9 @@ from glocal_chain.toolchain.solc import install_compiler
 
 log = logging.getLogger(__name__)
 
-#: Contracts whose artifacts the package ships (production suite, and the local test token).
-SHIPPED_CONTRACTS = ("HubRegistry", "ProductRegistry", "OrderEscrow", "TestToken")
+#: Contracts whose artifacts the package ships (production suite, its governance, and the local test token).
+SHIPPED_CONTRACTS = ("HubRegistry", "ProductRegistry", "OrderEscrow", "ConsortiumMembership", "ConsortiumTimelock",
+                     "ConsortiumGovernor", "TestToken")
 ARTIFACTS_DIR = Path(__file__).resolve().parents[1] / "artifacts"
 
 

@@ -1,10 +1,12 @@
 """Consortium dress rehearsal: an anvil started like a municipal Besu network (its own chain id, free gas
 with legacy transactions, 2 s blocks), reached through the same networks file an operator edits
-(confirmations 2), the suite deployed from an encrypted wallet and one full order run through the CLI."""
+(confirmations 2), the suite deployed from an encrypted wallet and handed to three member cities, one full
+order run through the CLI, and a fee change the cities propose, pass, queue and execute in real time."""
 
 from __future__ import annotations
 
 import json
+import time
 
 from typer.testing import CliRunner
 
@@ -16,6 +18,8 @@ from glocal_chain.wallet.keystore import save
 CHAIN_ID = 1_337_001
 PASSWORD = "municipal-secret"
 runner = CliRunner()
+#: The member cities: wallet name, anvil development account, hub areas (geohash prefixes).
+CITIES = (("oslo", 10, ["u4"]), ("berlin", 11, ["u33"]), ("lagos", 12, ["s1"]))
 
 
 def test_full_order_runs_if_network_is_configured_like_a_municipal_besu(tmp_path, monkeypatch):
@@ -34,12 +38,16 @@ def test_full_order_runs_if_network_is_configured_like_a_municipal_besu(tmp_path
         deploy_config = tmp_path / "metropolis.toml"
         deploy_config.write_text(
             f'oracles = ["{roles["oracle"]}"]\narbiters = ["{roles["arbiter"]}"]\n'
-            f'community_fund = "{roles["fund"]}"\npayment_tokens = ["native"]\n')
+            f'community_fund = "{roles["fund"]}"\npayment_tokens = ["native"]\n'
+            "[consortium]\nquorum_percent = 51\nvoting_delay_s = 1\nvoting_period_s = 30\ntimelock_delay_s = 20\n"
+            + "".join(f'[[consortium.members]]\nname = "{name}"\naccount = "{dev_account(i).address}"\n'
+                      f'areas = {json.dumps(areas)}\n' for name, i, areas in CITIES))
         for key, value in {"GLOCAL_HOME": str(tmp_path / "home"), "GLOCAL_NETWORKS_FILE": str(networks),
                            "GLOCAL_DEPLOYMENTS_DIR": str(tmp_path / "deployments"),
                            "GLOCAL_WALLET_PASSWORD": PASSWORD}.items():
             monkeypatch.setenv(key, value)
-        for name, index in (("city-it", 0), ("oracle", 1), ("designer", 4), ("library", 5), ("citizen", 7)):
+        for name, index in (("city-it", 0), ("oracle", 1), ("designer", 4), ("library", 5), ("citizen", 7),
+                            *((name, i) for name, i, _ in CITIES)):
             save(name, dev_account(index), PASSWORD)
 
         def glocal(*args: str) -> dict:
@@ -53,7 +61,9 @@ def test_full_order_runs_if_network_is_configured_like_a_municipal_besu(tmp_path
         product = glocal("product", "register", "examples/calibration-cube.gcode", "--metadata-uri", "ipfs://cube",
                          "--royalty-bps", "500", "--wallet", "designer")
         hub = glocal("hub", "register", "--geohash", "u4pruydq", "--wallet", "library")
-        glocal("admin", "approve-hub", str(hub["hub_id"]), "--wallet", "city-it")
+        outside = runner.invoke(app, ["admin", "approve-hub", str(hub["hub_id"]), "--wallet", "lagos"])
+        assert outside.exit_code != 0 and "HubOutsideApproverArea" in str(outside.exception)
+        glocal("admin", "approve-hub", str(hub["hub_id"]), "--wallet", "oslo")  # u4pruydq is in Oslo's area
         glocal("hub", "offer", str(hub["hub_id"]), "--product", str(product["product_id"]), "--token", "native",
                "--price", "0.01", "--wallet", "library")
         order = glocal("order", "place", "--product", str(product["product_id"]), "--hub", str(hub["hub_id"]),
@@ -64,3 +74,34 @@ def test_full_order_runs_if_network_is_configured_like_a_municipal_besu(tmp_path
         assert glocal("order", "confirm", order_id, "--wallet", "oracle")["status"] == "delivered"
         withdrawn = glocal("order", "withdraw", "--token", "native", "--wallet", "library")
         assert withdrawn["amount"] == 10**16 - 10**16 * 200 // 10_000  # the price less the 2 % community fee
+
+        # The deployer kept nothing; the cities change the fee together, in the chain's own time.
+        it_wallet = runner.invoke(app, ["admin", "set-fee", "300", "--wallet", "city-it"])
+        assert it_wallet.exit_code != 0 and "neededRole=DEFAULT_ADMIN_ROLE" in str(it_wallet.exception)
+        proposal = glocal("consortium", "propose", "set-fee", "300", "--wallet", "oslo")
+        proposal_id = str(proposal["proposal_id"])
+        assert proposal["actions"] == ["OrderEscrow.setFee(feeBps=300)"]
+        _wait_for(glocal, proposal_id, "Active")
+        glocal("consortium", "vote", proposal_id, "--wallet", "oslo")
+        assert glocal("consortium", "vote", proposal_id, "--support", "for", "--wallet", "berlin")["votes_for"] == 2
+        _wait_for(glocal, proposal_id, "Succeeded")
+        queued = glocal("consortium", "queue", proposal_id, "--wallet", "lagos")
+        assert queued["state"] == "Queued" and queued["eta"] > 0
+        early = runner.invoke(app, ["consortium", "execute", proposal_id, "--wallet", "lagos"])
+        assert early.exit_code != 0 and "the timelock lets it run at" in str(early.exception)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            executed = runner.invoke(app, ["consortium", "execute", proposal_id, "--wallet", "lagos", "--json"])
+            if executed.exit_code == 0:
+                break
+            time.sleep(1)
+        assert json.loads(executed.stdout)["state"] == "Executed"
+        assert glocal("admin", "config")["fee_bps"] == 300
+
+
+def _wait_for(glocal, proposal_id: str, state: str, timeout_s: float = 60) -> None:
+    """Waits until the proposal is in `state` (2 s blocks: the governor's clock moves with them)."""
+    deadline = time.monotonic() + timeout_s
+    while (current := glocal("consortium", "status", proposal_id)["state"]) != state:
+        assert time.monotonic() < deadline, f"proposal {proposal_id} still {current}, not {state}"
+        time.sleep(0.5)

@@ -106,3 +106,44 @@ def test_deploy_config_refuses_token_if_rating_fee_unit_missing():
     config = DeployConfig(payment_tokens=[token], rating_fee_units={token.upper().replace("0X", "0x"): 5})
     assert config.rating_fee_unit(Web3.to_checksum_address(token)) == 5
     assert DeployConfig().rating_fee_unit("native") == 10**16
+
+
+def _consortium(**overrides):
+    members = [{"name": "Oslo", "account": dev_account(10).address, "areas": ["u4"]},
+               {"name": "Berlin", "account": dev_account(11).address, "areas": ["u33"]}]
+    return {"members": members, **overrides}
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ({"governor": dev_account(1).address}, "has no `governor`"),
+    ({"hub_approvers": [dev_account(1).address]}, "has no `hub_approvers`"),
+    ({"pausers": ["deployer"]}, "the deployer keeps nothing"),
+    ({"oracles": ["deployer"]}, "the deployer keeps nothing"),
+    ({"community_fund": "deployer"}, "the deployer keeps nothing"),
+    ({"community_fund": None}, "names its `community_fund`"),
+])
+def test_deploy_config_refuses_if_consortium_config_leaves_deployer_a_part(config, message):
+    fields = {"consortium": _consortium(), "community_fund": dev_account(3).address, **config}
+    if fields["community_fund"] is None:
+        del fields["community_fund"]
+    with pytest.raises(ValueError, match=message):
+        DeployConfig(**fields)
+
+
+@pytest.mark.parametrize(("consortium", "message"), [
+    (_consortium(members=[]), "at least 1 item"),
+    (_consortium(members=[{"name": "A", "account": dev_account(10).address},
+                          {"name": "B", "account": dev_account(10).address}]), "the same account twice"),
+    (_consortium(members=[{"name": "A", "account": dev_account(10).address, "areas": ["u4a"]}]), "invalid geohash"),
+    (_consortium(members=[{"name": "A", "account": "0x1234"}]), "is not an address"),
+    (_consortium(quorum_percent=0), "greater than or equal to 1"),
+    (_consortium(mayor="me"), "Extra inputs are not permitted"),
+])
+def test_deploy_config_refuses_if_consortium_is_malformed(consortium, message):
+    with pytest.raises(ValueError, match=message):
+        DeployConfig(consortium=consortium, community_fund=dev_account(3).address)
+
+
+def test_deploy_config_without_deployer_roles_if_consortium_given():
+    config = DeployConfig(consortium=_consortium(), community_fund=dev_account(3).address)
+    assert config.hub_approvers == [] and config.pausers == []

@@ -128,8 +128,11 @@ class NetworkEvents:
         elif action < 0.75 and not approved:
             self.approve(hub_id)
         elif action < 0.80:
-            self.emit("HubProfileUpdated", hubId=hub_id, geohash=geo.to_bytes12(random_geohash(rng)), capabilities=1,
-                      metadataURI="ipfs://hub")
+            moved_to = geo.to_bytes12(random_geohash(rng))
+            self.emit("HubProfileUpdated", hubId=hub_id, geohash=moved_to, capabilities=1, metadataURI="ipfs://hub")
+            if approved:  # the registry puts an approved hub that moved back to pending (HubMoved)
+                self.status[hub_id] = HubStatus.PENDING
+                self.emit("HubMoved", hubId=hub_id, fromGeohash=bytes(12), toGeohash=moved_to)
         else:
             self.emit("HubRated", hubId=hub_id, orderId=len(self.events), rater=f"0x{rng.randrange(8):040x}",
                       rating=rng.randint(1, 5), raterWeight=rng.choice((FULL_REPUTATION_WEIGHT, 2_500)))

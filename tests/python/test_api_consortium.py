@@ -1,0 +1,146 @@
+"""The API's read-only view of the consortium over real HTTP: a real anvil with the suite deployed under a
+consortium of three member cities (dev accounts 10, 11, 12), proposals made, voted, queued and executed by their
+wallets through the SDK while the API shows them; and a deployment without a consortium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from glocal_chain.api.service import ApiService
+from glocal_chain.api.settings import ApiSettings
+from glocal_chain.chain.anvil import free_port
+from glocal_chain.chain.dev_accounts import dev_account
+from glocal_chain.deploy.config import ConsortiumConfig, ConsortiumMember, DeployConfig
+from glocal_chain.deploy.deployer import DeployResult, deploy_suite
+from glocal_chain.sdk import GlocalSuite
+
+from support import dev_suite
+
+CITIES = {10: ("Oslo", ["u4"]), 11: ("Berlin", ["u33"]), 12: ("Baltimore", ["dqc", "dqb"])}
+OSLO, BERLIN, BALTIMORE = CITIES
+VOTING_DELAY_S, VOTING_PERIOD_S, TIMELOCK_DELAY_S = 1, 60, 30
+
+
+def _advance(w3, seconds: int) -> None:
+    """Moves the governor's clock (the latest block's timestamp) `seconds` on, in a new block."""
+    w3.provider.make_request("evm_increaseTime", [seconds])
+    w3.provider.make_request("evm_mine", [])
+
+
+@pytest.fixture(scope="module")
+def governed(w3, deployer, tmp_path_factory) -> DeployResult:
+    """The suite under a consortium: 51 % of 3 members (2 votes), short times."""
+    members = [ConsortiumMember(name=name, account=dev_account(index).address, areas=areas)
+               for index, (name, areas) in CITIES.items()]
+    config = DeployConfig(oracles=[dev_account(1).address], arbiters=[dev_account(2).address],
+                          community_fund=dev_account(3).address, payment_tokens=["native", "test-token"],
+                          consortium=ConsortiumConfig(members=members, quorum_percent=51,
+                                                      voting_delay_s=VOTING_DELAY_S, voting_period_s=VOTING_PERIOD_S,
+                                                      timelock_delay_s=TIMELOCK_DELAY_S))
+    result = deploy_suite(w3, deployer, "governed", config, directory=tmp_path_factory.mktemp("governed"),
+                          allow_test_token=True)
+    _advance(w3, 1)  # a member's vote counts from the block after it joined
+    return result
+
+
+@pytest.fixture(scope="module")
+def city(w3, governed) -> Any:
+    """The consortium as member city `index` (10, 11 or 12) sees it through the SDK."""
+    return lambda index: dev_suite(w3, governed.deployment, index).consortium()
+
+
+def _serve(tmp: Path, network, w3, result: DeployResult) -> ApiService:
+    settings = ApiSettings(port=free_port(), database_url=str(tmp / "api.sqlite"), designs_dir=tmp / "designs",
+                           poll_interval_s=0.1)
+    return ApiService(settings, network=network, suite=GlocalSuite(w3, result.deployment))
+
+
+@pytest.fixture(scope="module")
+def api(network, w3, governed, tmp_path_factory) -> Iterator[httpx.Client]:
+    service = _serve(tmp_path_factory.mktemp("api"), network, w3, governed)
+    with service.in_background() as server, httpx.Client(base_url=server.url, timeout=10) as client:
+        yield client
+
+
+def _pass(w3, city, proposal_id: int) -> None:
+    """Two of the three cities vote for the proposal, it is queued and, after the timelock delay, executed."""
+    _advance(w3, VOTING_DELAY_S + 1)
+    city(OSLO).vote(proposal_id, "for")
+    city(BERLIN).vote(proposal_id, "for")
+    _advance(w3, VOTING_PERIOD_S + 1)
+    city(BALTIMORE).queue(proposal_id)
+    _advance(w3, TIMELOCK_DELAY_S + 1)
+    city(BALTIMORE).execute(proposal_id)
+
+
+def test_consortium_lists_members_and_rules_if_deployed_with_one(api):
+    answer = api.get("/v1/consortium")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["members"] == [{"name": name, "account": dev_account(index).address, "areas": areas}
+                               for index, (name, areas) in CITIES.items()]
+    assert body["rules"] == {"members": 3, "quorum_percent": 51, "quorum_now": 2, "voting_delay_s": VOTING_DELAY_S,
+                             "voting_period_s": VOTING_PERIOD_S, "timelock_delay_s": TIMELOCK_DELAY_S}
+
+
+def test_proposal_shows_pending_then_active_with_votes_if_the_clock_moves_and_two_cities_vote(api, w3, city):
+    consortium = city(OSLO)
+    proposal_id = consortium.propose([consortium.actions.set_fee(300)]).proposal_id
+    listed = {p["proposal_id"]: p for p in api.get("/v1/consortium/proposals").json()}
+    assert listed[proposal_id]["state"] == "Pending"
+    assert listed[proposal_id]["proposer"] == dev_account(OSLO).address
+    assert listed[proposal_id]["quorum"] == 2
+    _advance(w3, VOTING_DELAY_S + 1)
+    assert api.get(f"/v1/consortium/proposals/{proposal_id}").json()["state"] == "Active"
+    city(OSLO).vote(proposal_id, "for")
+    city(BERLIN).vote(proposal_id, "against")
+    shown = api.get(f"/v1/consortium/proposals/{proposal_id}").json()
+    assert (shown["votes_for"], shown["votes_against"], shown["votes_abstain"]) == (1, 1, 0)
+    assert shown["vote_start"] < shown["vote_end"] and shown["eta"] == 0
+
+
+def test_executed_proposal_is_listed_only_with_state_all_if_queued_and_executed(api, w3, city):
+    consortium = city(BERLIN)
+    proposal_id = consortium.propose([consortium.actions.set_fee(300)]).proposal_id
+    _pass(w3, city, proposal_id)
+    everything = {p["proposal_id"]: p for p in api.get("/v1/consortium/proposals", params={"state": "all"}).json()}
+    assert everything[proposal_id]["state"] == "Executed"
+    assert everything[proposal_id]["votes_for"] == 2 and everything[proposal_id]["eta"] > 0
+    assert proposal_id not in {p["proposal_id"] for p in api.get("/v1/consortium/proposals").json()}
+
+
+def test_proposal_shows_its_actions_if_fetched_by_id(api, city):
+    consortium = city(BALTIMORE)
+    proposal = consortium.propose([consortium.actions.set_fee(300), consortium.actions.set_quorum(2)],
+                                  "fee 3 % and two oracle confirmations")
+    answer = api.get(f"/v1/consortium/proposals/{proposal.proposal_id}")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["actions"] == ["OrderEscrow.setFee(feeBps=300)", "OrderEscrow.setQuorum(quorum=2)"]
+    assert answer.json()["description"] == "fee 3 % and two oracle confirmations"
+
+
+def test_proposal_is_404_if_no_proposal_has_its_id(api):
+    answer = api.get("/v1/consortium/proposals/9999")
+    assert answer.status_code == 404
+    assert answer.json()["error"] == {"code": "not_found", "message": "no proposal 9999", "field": "proposal_id"}
+
+
+def test_proposals_are_422_if_the_state_filter_is_unknown(api):
+    answer = api.get("/v1/consortium/proposals", params={"state": "passed"})
+    assert answer.status_code == 422
+    assert answer.json()["error"]["field"] == "state"
+
+
+@pytest.mark.parametrize("path", ["/v1/consortium", "/v1/consortium/proposals", "/v1/consortium/proposals/1"])
+def test_consortium_routes_are_404_no_consortium_if_a_single_account_governs(path, network, w3, deployed,
+                                                                             tmp_path):
+    with _serve(tmp_path, network, w3, deployed).in_background() as server:
+        answer = httpx.get(server.url + path, timeout=10)
+    assert answer.status_code == 404
+    error = answer.json()["error"]
+    assert error["code"] == "no_consortium" and "has no consortium" in error["message"]
