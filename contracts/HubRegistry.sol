@@ -85,7 +85,8 @@ contract HubRegistry is IHubRegistry, AccessControl {
         stored.capabilities = capabilities;
         _metadataURIs[hubId] = metadataURI;
         emit HubProfileUpdated(hubId, geohash, capabilities, metadataURI);
-        if (from != geohash && stored.status == HubStatus.Approved) {
+        // A refinement (the new geohash starts with the old) stays in every area the old one was in.
+        if (stored.status == HubStatus.Approved && geohash & _prefixMask(from) != from) {
             stored.status = HubStatus.Pending;
             emit HubMoved(hubId, from, geohash);
         }
@@ -237,7 +238,6 @@ contract HubRegistry is IHubRegistry, AccessControl {
         if (stored.status == HubStatus.None) revert HubNotFound(hubId);
     }
 
-    /// @dev 1 to 12 alphabet characters, then only zero bytes.
     /// @dev The consortium acts anywhere; a hub approver only where one of its areas is a prefix of the hub's geohash.
     function _requireApproverFor(uint32 hubId, bytes12 geohash) private view {
         if (hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) return;
@@ -257,6 +257,7 @@ contract HubRegistry is IHubRegistry, AccessControl {
         return bytes12(type(uint96).max << (_BITS_PER_CHARACTER * (MAX_GEOHASH_LENGTH - length)));
     }
 
+    /// @dev 1 to 12 alphabet characters, then only zero bytes.
     function _requireValidGeohash(bytes12 geohash) private pure {
         uint256 length;
         while (length < MAX_GEOHASH_LENGTH && geohash[length] != 0) {

@@ -5,7 +5,8 @@ pragma solidity ^0.8.24;
  * @title GlocalRoles
  * @notice The consortium's roles, shared by every contract of the suite. Each contract's
  * `DEFAULT_ADMIN_ROLE` is the consortium's timelock (ConsortiumTimelock: a passed proposal of the member
- * cities; a single account only in tests and development): it grants and revokes the roles below, and every grant or revocation emits OpenZeppelin's `RoleGranted` / `RoleRevoked`.
+ * cities; a single account only in tests and development): it grants and revokes the roles below, and every
+ * grant or revocation emits OpenZeppelin's `RoleGranted` / `RoleRevoked`.
  */
 library GlocalRoles {
     /// @notice Approves, suspends and reinstates hubs inside its areas (HubRegistry): a member city.

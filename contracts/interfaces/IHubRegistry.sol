@@ -84,8 +84,8 @@ interface IHubRegistry {
     );
     /// @notice A hub's operator changed its location, capabilities or metadata.
     event HubProfileUpdated(uint32 indexed hubId, bytes12 geohash, uint64 capabilities, string metadataURI);
-    /// @notice An approved hub moved (a new geohash): it is `Pending` until a hub approver of its new area
-    /// (or the consortium) approves it again.
+    /// @notice An approved hub moved (a geohash outside its current cell): it is `Pending` until a hub approver of
+    /// its new area (or the consortium) approves it again.
     event HubMoved(uint32 indexed hubId, bytes12 fromGeohash, bytes12 toGeohash);
     /// @notice The consortium set the areas (geohash prefixes) in which `approver` approves and suspends hubs.
     event HubApproverAreasSet(address indexed approver, bytes12[] areas);
@@ -149,8 +149,9 @@ interface IHubRegistry {
     function hubApproverAreas(address approver) external view returns (bytes12[] memory);
 
     /**
-     * @notice Updates the caller's hub profile. An approved hub that changes its geohash is `Pending` again
-     * (`HubMoved`): the approvers of its new area decide.
+     * @notice Updates the caller's hub profile. An approved hub that moves (a geohash that does not start with
+     * its current one; a more precise one does) is `Pending` again (`HubMoved`): the approvers of its new area
+     * decide.
      * @param hubId The hub; the caller must be its operator.
      * @param geohash New location (see `registerHub`).
      * @param capabilities New capability bitmask.

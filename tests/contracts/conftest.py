@@ -1,4 +1,5 @@
-"""Brownie fixtures: the suite deployed on anvil, roles granted, a product, an approved hub with offers."""
+"""Brownie fixtures: the suite deployed on anvil, roles granted, a product, an approved hub with offers; and the
+same suite handed over to a consortium of three member cities (`consortium`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from contextlib import contextmanager
 
 import brownie
 import pytest
-from brownie import HubRegistry, OrderEscrow, ProductRegistry, TestToken, accounts, web3
+from brownie import (ConsortiumGovernor, ConsortiumMembership, ConsortiumTimelock, HubRegistry, OrderEscrow,
+                     ProductRegistry, TestToken, accounts, web3)
 
 ZERO = "0x0000000000000000000000000000000000000000"
 HOUR = 3600
@@ -31,7 +33,17 @@ GEOHASH = b"u4pruyd".ljust(12, b"\0")
 GEOHASH_FAR = b"u33dc0".ljust(12, b"\0")
 
 ROLES = {name: web3.keccak(text=name) for name in
-         ("HUB_APPROVER_ROLE", "ORACLE_ROLE", "ARBITER_ROLE", "PAUSER_ROLE", "ESCROW_ROLE")}
+         ("HUB_APPROVER_ROLE", "ORACLE_ROLE", "ARBITER_ROLE", "PAUSER_ROLE", "ESCROW_ROLE",
+          "PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE")}
+DEFAULT_ADMIN_ROLE = "0x" + "00" * 32
+
+# The consortium of the governed fixtures: three member cities, each with its areas (geohash prefixes); the
+# world's hub 1 (u4pruyd) is in the first city's area, hub 2 (u33dc0) in the second's.
+VOTING_DELAY = 60  # seconds, like every governance period (the clock is the block timestamp)
+VOTING_PERIOD = 2 * HOUR
+TIMELOCK_DELAY = HOUR  # shorter than the voting period: a proposal can be open while another executes
+QUORUM_PERCENT = 51  # of 3 members: 2 (rounded up)
+MEMBERS = (("Aarhus", (b"u4pr",)), ("Berlin", (b"u33d", b"u33e")), ("Bologna", (b"srb",)))
 
 
 class Status:
@@ -44,6 +56,19 @@ class HubStatus:
 
 class Outcome:
     COMPLETED, COMPLETED_LATE, REFUNDED_FOR_FAULT, DISPUTE_LOST, DISPUTE_WON, DISPUTE_EXPIRED = range(6)
+
+
+class ProposalState:
+    PENDING, ACTIVE, CANCELED, DEFEATED, SUCCEEDED, QUEUED, EXPIRED, EXECUTED = range(8)
+
+
+class Vote:
+    AGAINST, FOR, ABSTAIN = range(3)
+
+
+def area(prefix: bytes) -> bytes:
+    """A geohash (or an area's prefix), left-aligned and zero-padded to bytes12."""
+    return prefix.ljust(12, b"\0")
 
 
 
@@ -278,3 +303,102 @@ def advance(escrow, hub_operator, other_operator):
 def sleep_past(seconds: int) -> None:
     brownie.chain.sleep(seconds + 1)
     brownie.chain.mine()
+
+
+# ---------------------------------------------------------------- the consortium (governed suite)
+
+class Consortium:
+    """The governance contracts and the member cities, with the steps of a proposal. An action is
+    `(contract, function name, *args)`; a proposal is a list of actions and a description (which makes it
+    unique)."""
+
+    def __init__(self, membership, timelock, governor, members):
+        self.membership, self.timelock, self.governor, self.members = membership, timelock, governor, members
+
+    @staticmethod
+    def _batch(actions) -> tuple:
+        targets = [contract.address for contract, *_ in actions]
+        calldatas = [getattr(contract, name).encode_input(*args) for contract, name, *args in actions]
+        return targets, [0] * len(actions), calldatas
+
+    def propose(self, actions, description: str, proposer=None):
+        """Proposes; returns the transaction (`ProposalCreated`; its return value is the proposal id)."""
+        return self.governor.propose(*self._batch(actions), description, {"from": proposer or self.members[0]})
+
+    def proposal_id(self, actions, description: str) -> int:
+        return self.governor.hashProposal(*self._batch(actions), web3.keccak(text=description))
+
+    def vote(self, proposal_id: int, voters, support: int = Vote.FOR) -> list:
+        """Each voter casts `support`; returns the transactions."""
+        return [self.governor.castVote(proposal_id, support, {"from": voter}) for voter in voters]
+
+    def queue(self, actions, description: str, sender=None):
+        return self.governor.queue(*self._batch(actions), web3.keccak(text=description),
+                                   {"from": sender or self.members[0]})
+
+    def execute(self, actions, description: str, sender=None):
+        return self.governor.execute(*self._batch(actions), web3.keccak(text=description),
+                                     {"from": sender or self.members[0]})
+
+    def open_vote(self, actions, description: str, proposer=None) -> int:
+        """Proposes and waits out the voting delay: the vote is open. Returns the proposal id."""
+        proposal_id = self.propose(actions, description, proposer).return_value
+        sleep_past(VOTING_DELAY)
+        return proposal_id
+
+    def vote_and_queue(self, actions, description: str, voters=None) -> int:
+        """Proposes, lets `voters` (the first two members: a quorum) vote for, waits out the vote and queues.
+        Returns the proposal id."""
+        proposal_id = self.open_vote(actions, description)
+        self.vote(proposal_id, self.members[:2] if voters is None else voters)
+        sleep_past(VOTING_PERIOD)
+        self.queue(actions, description)
+        return proposal_id
+
+    def pass_proposal(self, actions, description: str, voters=None):
+        """The whole way: propose, vote (a quorum for), queue, wait out the timelock delay, execute.
+        Returns the execution's transaction."""
+        self.vote_and_queue(actions, description, voters)
+        sleep_past(TIMELOCK_DELAY)
+        return self.execute(actions, description)
+
+
+@pytest.fixture(scope="module")
+def members(gov):
+    """The three member cities' accounts (fixed keys, funded for gas by the deployer)."""
+    cities = [accounts.add(web3.keccak(text=f"glocal consortium member {name}").hex()) for name, _ in MEMBERS]
+    for city in cities:
+        if city.balance() < 10**18:
+            gov.transfer(city, "10 ether")
+    return cities
+
+
+@pytest.fixture(scope="module")
+def consortium(world, gov, hubs, products, escrow, members):
+    """The world handed over to the consortium as `glocal deploy` does: the membership (three cities, one
+    vote each), the timelock (proposer and canceller: the governor; executor: anyone; no admin) and the
+    governor; each city a pauser of the escrow and the products and a hub approver in its areas; the timelock
+    holds every contract's DEFAULT_ADMIN_ROLE and owns the membership; the deployer (`gov`) keeps nothing."""
+    membership = ConsortiumMembership.deploy(gov, {"from": gov})
+    timelock = ConsortiumTimelock.deploy(TIMELOCK_DELAY, [], [ZERO], gov, {"from": gov})
+    governor = ConsortiumGovernor.deploy(membership, timelock, VOTING_DELAY, VOTING_PERIOD, QUORUM_PERCENT,
+                                         {"from": gov})
+    timelock.grantRole(ROLES["PROPOSER_ROLE"], governor, {"from": gov})
+    timelock.grantRole(ROLES["CANCELLER_ROLE"], governor, {"from": gov})
+    timelock.renounceRole(DEFAULT_ADMIN_ROLE, gov, {"from": gov})
+    for city, (name, areas) in zip(members, MEMBERS, strict=True):
+        membership.admit(city, name, {"from": gov})
+        escrow.grantRole(ROLES["PAUSER_ROLE"], city, {"from": gov})
+        products.grantRole(ROLES["PAUSER_ROLE"], city, {"from": gov})
+        hubs.grantRole(ROLES["HUB_APPROVER_ROLE"], city, {"from": gov})
+        hubs.setHubApproverAreas(city, [area(prefix) for prefix in areas], {"from": gov})
+    # the plain world made the deployer a pauser and a hub approver: the consortium's deployer is neither
+    hubs.revokeRole(ROLES["HUB_APPROVER_ROLE"], gov, {"from": gov})
+    for contract in (products, escrow):
+        contract.revokeRole(ROLES["PAUSER_ROLE"], gov, {"from": gov})
+    for contract in (hubs, products, escrow):
+        contract.grantRole(DEFAULT_ADMIN_ROLE, timelock, {"from": gov})
+        contract.renounceRole(DEFAULT_ADMIN_ROLE, gov, {"from": gov})
+    membership.transferOwnership(timelock, {"from": gov})
+    sleep_past(1)  # votes count from the second after admission
+    return Consortium(membership, timelock, governor, members)

@@ -1,8 +1,10 @@
-"""HubRegistry: registration, profile, approval lifecycle, escrow-only reputation, score."""
+"""HubRegistry: registration, profile, approval lifecycle and approvers' areas, escrow-only reputation, score.
+(The consortium's hub approvers, their areas set by proposal: test_consortium_governance.py.)"""
 
+import pytest
 from brownie import web3
 
-from conftest import FULL_WEIGHT, GEOHASH, GEOHASH_FAR, ROLES, HubStatus, Outcome, reverts
+from conftest import DEFAULT_ADMIN_ROLE, FULL_WEIGHT, GEOHASH, GEOHASH_FAR, ROLES, HubStatus, Outcome, area, reverts
 
 
 def test_register_hub_creates_pending_hub_if_geohash_valid(hubs, hub_operator):
@@ -46,6 +48,40 @@ def test_update_hub_profile_changes_profile_if_operator(hubs, hub_id, hub_operat
     assert hub["geohash"] == "0x" + GEOHASH_FAR.hex() and hub["capabilities"] == 9
     assert hubs.hubMetadataURI(hub_id) == "new"
     assert tx.events["HubProfileUpdated"]["hubId"] == hub_id
+
+
+def test_update_hub_profile_returns_hub_to_pending_if_approved_hub_moves(hubs, hub_id, hub_operator):
+    tx = hubs.updateHubProfile(hub_id, GEOHASH_FAR, 3, "", {"from": hub_operator})
+    assert hubs.hub(hub_id)["status"] == HubStatus.PENDING
+    moved = tx.events["HubMoved"]
+    assert (moved["hubId"], moved["fromGeohash"], moved["toGeohash"]) == (hub_id, "0x" + GEOHASH.hex(),
+                                                                         "0x" + GEOHASH_FAR.hex())
+    with reverts("HubNotApproved"):
+        hubs.approvedOperator(hub_id)
+
+
+def test_update_hub_profile_keeps_approval_if_approved_hub_stays(hubs, hub_id, hub_operator):
+    tx = hubs.updateHubProfile(hub_id, GEOHASH, 1, "new", {"from": hub_operator})
+    assert hubs.hub(hub_id)["status"] == HubStatus.APPROVED
+    assert "HubMoved" not in tx.events
+
+
+def test_update_hub_profile_keeps_approval_if_new_geohash_refines_old(hubs, hub_id, hub_operator):
+    finer = (GEOHASH.rstrip(b"\0") + b"0" * 12)[:12]
+    tx = hubs.updateHubProfile(hub_id, finer, 1, "", {"from": hub_operator})
+    assert hubs.hub(hub_id)["status"] == HubStatus.APPROVED and "HubMoved" not in tx.events
+    coarser = finer[:3].ljust(12, b"\0")  # a bigger cell may reach into another city's area: a move
+    tx = hubs.updateHubProfile(hub_id, coarser, 1, "", {"from": hub_operator})
+    assert hubs.hub(hub_id)["status"] == HubStatus.PENDING and tx.events["HubMoved"]["hubId"] == hub_id
+
+
+def test_update_hub_profile_keeps_status_if_pending_or_suspended_hub_moves(hubs, hub_id, gov, hub_operator):
+    pending = hubs.registerHub(GEOHASH, 0, "", {"from": hub_operator}).return_value
+    hubs.suspendHub(hub_id, "", {"from": gov})
+    for moving, status in ((pending, HubStatus.PENDING), (hub_id, HubStatus.SUSPENDED)):
+        tx = hubs.updateHubProfile(moving, GEOHASH_FAR, 0, "", {"from": hub_operator})
+        assert hubs.hub(moving)["status"] == status
+        assert "HubMoved" not in tx.events
 
 
 def test_update_hub_profile_reverts_if_not_operator(hubs, hub_id, stranger):
@@ -110,6 +146,98 @@ def test_suspend_hub_reverts_if_pending(hubs, gov, hub_operator):
 def test_suspend_hub_reverts_if_not_approver(hubs, hub_id, stranger):
     with reverts("AccessControlUnauthorizedAccount"):
         hubs.suspendHub(hub_id, "", {"from": stranger})
+
+
+# ---------------------------------------------------------------- approvers' areas
+
+@pytest.fixture
+def local_approver(hubs, gov, stranger):
+    """`stranger` as a hub approver (not an admin) whose areas each test sets."""
+    hubs.grantRole(ROLES["HUB_APPROVER_ROLE"], stranger, {"from": gov})
+    return stranger
+
+
+def _set_areas(hubs, gov, approver, *prefixes):
+    return hubs.setHubApproverAreas(approver, [area(prefix) for prefix in prefixes], {"from": gov})
+
+
+def test_set_hub_approver_areas_sets_areas_if_admin(hubs, gov, local_approver):
+    tx = _set_areas(hubs, gov, local_approver, b"u4", b"u33dc0")
+    expected = ["0x" + area(b"u4").hex(), "0x" + area(b"u33dc0").hex()]
+    assert list(hubs.hubApproverAreas(local_approver)) == expected
+    assert tx.events["HubApproverAreasSet"]["approver"] == local_approver
+    assert list(tx.events["HubApproverAreasSet"]["areas"]) == expected
+
+
+def test_set_hub_approver_areas_replaces_old_areas_if_set_again(hubs, gov, local_approver, hub_operator):
+    _set_areas(hubs, gov, local_approver, b"u4pr")
+    _set_areas(hubs, gov, local_approver, b"u33")
+    assert list(hubs.hubApproverAreas(local_approver)) == ["0x" + area(b"u33").hex()]
+    hub_id = hubs.registerHub(GEOHASH, 0, "", {"from": hub_operator}).return_value
+    with reverts("HubOutsideApproverArea"):
+        hubs.approveHub(hub_id, {"from": local_approver})
+    _set_areas(hubs, gov, local_approver)  # no areas: it approves nowhere
+    assert list(hubs.hubApproverAreas(local_approver)) == []
+
+
+def test_set_hub_approver_areas_reverts_if_not_admin(hubs, local_approver):
+    with reverts("AccessControlUnauthorizedAccount"):
+        _set_areas(hubs, local_approver, local_approver, b"u")
+
+
+def test_set_hub_approver_areas_reverts_if_too_many_areas(hubs, gov, local_approver):
+    assert hubs.MAX_APPROVER_AREAS() == 16
+    _set_areas(hubs, gov, local_approver, *[b"u" + bytes([c]) for c in b"0123456789bcdefg"])
+    with reverts("TooManyApproverAreas"):
+        _set_areas(hubs, gov, local_approver, *[b"u" + bytes([c]) for c in b"0123456789bcdefgh"])
+
+
+def test_set_hub_approver_areas_reverts_if_area_invalid(hubs, gov, local_approver):
+    for bad in (b"", b"u4a", b"u\0p"):
+        with reverts("InvalidGeohash"):
+            _set_areas(hubs, gov, local_approver, b"u4", bad)
+
+
+@pytest.mark.parametrize("prefix", [b"u", b"u4pr", b"u4pruyd", b"0123456789bz"],
+                         ids=["one-character", "several-characters", "equal-to-geohash", "twelve-characters"])
+def test_approve_hub_approves_and_suspends_if_hub_inside_approver_area(hubs, gov, local_approver, hub_operator,
+                                                                       prefix):
+    geohash = b"0123456789bz" if len(prefix) == 12 else GEOHASH
+    _set_areas(hubs, gov, local_approver, b"9q", prefix)
+    hub_id = hubs.registerHub(area(geohash), 0, "", {"from": hub_operator}).return_value
+    tx = hubs.approveHub(hub_id, {"from": local_approver})
+    assert tx.events["HubApproved"]["approver"] == local_approver
+    hubs.suspendHub(hub_id, "", {"from": local_approver})
+    assert hubs.hub(hub_id)["status"] == HubStatus.SUSPENDED
+
+
+@pytest.mark.parametrize("prefix", [b"u5", b"u4pruyd0", b"v"], ids=["neighbour", "longer-than-geohash", "other"])
+def test_approve_hub_reverts_if_hub_outside_approver_areas(hubs, gov, local_approver, hub_operator, prefix):
+    _set_areas(hubs, gov, local_approver, prefix)
+    hub_id = hubs.registerHub(GEOHASH, 0, "", {"from": hub_operator}).return_value
+    with reverts("HubOutsideApproverArea"):
+        hubs.approveHub(hub_id, {"from": local_approver})
+
+
+def test_approve_hub_reverts_if_approver_has_no_areas(hubs, local_approver, hub_operator):
+    hub_id = hubs.registerHub(GEOHASH, 0, "", {"from": hub_operator}).return_value
+    with reverts("HubOutsideApproverArea"):
+        hubs.approveHub(hub_id, {"from": local_approver})
+
+
+def test_suspend_hub_reverts_if_hub_outside_approver_areas(hubs, gov, hub_id, local_approver):
+    _set_areas(hubs, gov, local_approver, b"u33")
+    with reverts("HubOutsideApproverArea"):
+        hubs.suspendHub(hub_id, "", {"from": local_approver})
+
+
+def test_approve_hub_approves_anywhere_if_admin_without_approver_role(hubs, gov, hub_operator):
+    hubs.revokeRole(ROLES["HUB_APPROVER_ROLE"], gov, {"from": gov})
+    assert hubs.hasRole(DEFAULT_ADMIN_ROLE, gov) and list(hubs.hubApproverAreas(gov)) == []
+    hub_id = hubs.registerHub(b"9q8yy".ljust(12, b"\0"), 0, "", {"from": hub_operator}).return_value
+    assert hubs.approveHub(hub_id, {"from": gov}).events["HubApproved"]["approver"] == gov
+    hubs.suspendHub(hub_id, "", {"from": gov})
+    assert hubs.hub(hub_id)["status"] == HubStatus.SUSPENDED
 
 
 def test_approved_operator_reverts_if_hub_unknown(hubs):

@@ -1,8 +1,11 @@
 """Stateful test: random buyers, hubs, oracles and arbiters drive orders through the lifecycle while a
-model predicts every payout, status and reputation counter, and governance revokes and grants an oracle and
-the hub moves its offer's lead time under the buyers' feet. After every step the invariants of
+model predicts every payout, status and reputation counter, and the hub moves its offer's lead time under the
+buyers' feet. The suite is governed as deployed (conftest's `consortium`): the member cities propose and vote
+on fee and oracle-quorum changes, an unpause and an oracle's revocation or return, passed proposals wait in
+the timelock while orders go on, and any city pauses at once. After every step the invariants of
 docs/contracts.md ("Invariants") are checked against the chain: funds, finality, reputation, bound terms,
-live votes only and rating weight.
+live votes only, rating weight, and the governed parameters (an order keeps the fee and quorum in force when
+it was placed; a change applies only once its proposal has passed and its timelock delay is over).
 
 Brownie 1.22's own `state_machine` breaks on its compiled modules, so this is hypothesis's
 RuleBasedStateMachine, with `chain.snapshot()` / `chain.revert()` resetting the chain between runs.
@@ -14,14 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+import pytest
 from brownie import chain, web3
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition, rule,
                                  run_state_machine_as_test)
 
-from conftest import (FULL_WEIGHT, HOUR, LEAD_TIME_HOURS, NATIVE_PRICE, NATIVE_RATING_FEE_UNIT, PRICE, ROLES, ZERO,
-                      Outcome, Status, calls_untraced, order_weight, reverts)
+from conftest import (FULL_WEIGHT, HOUR, LEAD_TIME_HOURS, NATIVE_PRICE, NATIVE_RATING_FEE_UNIT, PRICE, ROLES,
+                      TIMELOCK_DELAY, VOTING_PERIOD, ZERO, Outcome, ProposalState, Status, Vote, calls_untraced,
+                      order_weight, reverts, sleep_past)
 
 OPEN = {Status.PAID, Status.ACCEPTED, Status.SHIPPED, Status.DISPUTED}
 TERMINAL = {Status.DELIVERED, Status.RESOLVED, Status.REFUNDED}
@@ -36,6 +41,13 @@ MARGIN = 120  # seconds kept clear of every deadline, so block timestamps never 
 GAS_CEILING = {"place": 190_000, "cancel": 80_000, "reject": 90_000, "accept": 70_000, "ship": 70_000,
                "confirm": 170_000, "receipt": 170_000, "finalize": 170_000, "dispute": 70_000,
                "resolve": 190_000, "settle": 190_000, "claim": 110_000, "rate": 110_000, "withdraw": 80_000}
+#: How one city votes on a proposal (None: it does not vote); "for" twice as likely, so that some pass.
+BALLOT = st.sampled_from([Vote.FOR, Vote.FOR, Vote.AGAINST, Vote.ABSTAIN, None])
+#: The changes the cities propose: (kind, value); an oracle change's value is True to grant, False to revoke.
+CHANGE = st.one_of(st.tuples(st.just("fee"), st.sampled_from([0, 100, 500, 2_000])),
+                   st.tuples(st.just("quorum"), st.sampled_from([1, 2])),
+                   st.just(("unpause", None)),
+                   st.tuples(st.just("oracle"), st.booleans()))
 
 
 @dataclass(frozen=True)
@@ -49,9 +61,10 @@ class World:
     product_id: int
     hub_id: int  # the ERC-20 offer's hub
     native_hub_id: int  # the native-coin offer's hub
-    #: governor, arbiter, fund, designer, stranger: an account each; oracles, buyers: two accounts each;
-    #: operator: hub id -> its operator
+    #: arbiter, fund, designer, stranger: an account each; oracles, buyers: two accounts each; members: the
+    #: three cities; operator: hub id -> its operator
     roles: dict
+    consortium: object  # conftest.Consortium: the escrow's DEFAULT_ADMIN_ROLE is its timelock
 
     def operator(self, order) -> object:
         return self.roles["operator"][order.hub_id]
@@ -72,6 +85,7 @@ class ModelOrder:
     deadline: int
     quorum: int
     weight: int
+    fee_bps: int  # the community fee in force when it was placed
     lead_time_hours: int
     vote_slots: list  # oracles whose votes are stored, in the escrow's slot order
     late: bool = False
@@ -81,7 +95,6 @@ class ModelOrder:
 @dataclass
 class Payouts:
     """What the escrow owes whom, (address, native) -> amount, credited as the escrow splits a payment."""
-    fee_bps: int
     designer: object
     fund: object
     owed: defaultdict = field(default_factory=lambda: defaultdict(int))
@@ -90,11 +103,11 @@ class Payouts:
         if amount:
             self.owed[(str(account), native)] += amount
 
-    def pay_out(self, operator, native: bool, amount: int, royalty: int) -> None:
-        """The hub's share less the community fee to its operator, the royalty to the designer, the fee to
-        the fund."""
+    def pay_out(self, operator, native: bool, amount: int, royalty: int, fee_bps: int) -> None:
+        """The hub's share less the community fee (the order's) to its operator, the royalty to the designer,
+        the fee to the fund."""
         hub_gross = amount - royalty
-        fee = hub_gross * self.fee_bps // 10_000
+        fee = hub_gross * fee_bps // 10_000
         self.credit(operator, native, hub_gross - fee)
         self.credit(self.designer, native, royalty)
         self.credit(self.fund, native, fee)
@@ -167,6 +180,17 @@ class Oracles:
             order.vote_slots.append(sender)
 
 
+@dataclass
+class Proposal:
+    """A passed proposal waiting in the timelock: its change applies once it executes."""
+    proposal_id: int
+    description: str
+    actions: list
+    eta: int  # when the timelock lets it execute
+    kind: str
+    value: object
+
+
 class EscrowMachine(RuleBasedStateMachine):
     """Drives `world` at random while the model predicts every payout, status and counter. Each run starts from
     the chain snapshot the test took."""
@@ -177,7 +201,10 @@ class EscrowMachine(RuleBasedStateMachine):
         self.world = world
         roles = world.roles
         self.orders: list[ModelOrder] = []
-        self.payouts = Payouts(world.escrow.config()["feeBps"], roles["designer"], roles["fund"])
+        self.payouts = Payouts(roles["designer"], roles["fund"])
+        self.fee_bps = world.escrow.config()["feeBps"]
+        self.queued: list[Proposal] = []  # passed proposals waiting in the timelock
+        self.proposals = 0  # how many were made (numbers their descriptions, which makes each unique)
         self.reputation = Reputation()
         self.ratings = Ratings()
         self.oracles = Oracles(roles["oracles"])
@@ -197,7 +224,7 @@ class EscrowMachine(RuleBasedStateMachine):
         return tx
 
     def _pay_out(self, order, amount, royalty):
-        self.payouts.pay_out(self.world.operator(order), order.native, amount, royalty)
+        self.payouts.pay_out(self.world.operator(order), order.native, amount, royalty, order.fee_bps)
 
     def _deliver(self, order):
         order.status = Status.DELIVERED
@@ -211,11 +238,76 @@ class EscrowMachine(RuleBasedStateMachine):
     def _second_oracle(self) -> str:
         return str(self.world.roles["oracles"][1])
 
+    # ------------------------------------------------------------ governance helpers
+    def _actions(self, kind, value) -> list:
+        escrow = self.world.escrow
+        if kind == "fee":
+            return [(escrow, "setFee", value)]
+        if kind == "quorum":
+            return [(escrow, "setQuorum", value)]
+        if kind == "unpause":
+            return [(escrow, "unpause")]
+        return [(escrow, "grantRole" if value else "revokeRole", ROLES["ORACLE_ROLE"], self._second_oracle())]
+
+    def _learn(self, kind, value) -> None:
+        """What the model learns when a proposal executes."""
+        if kind == "fee":
+            self.fee_bps = value
+        elif kind == "quorum":
+            self.quorum = value
+        elif kind == "unpause":
+            self.paused = False
+        elif value:
+            self.oracles.live.add(self._second_oracle())
+        else:
+            self.oracles.live.discard(self._second_oracle())
+
+    def _decide(self, kind, value, ballots) -> Proposal | None:
+        """A city proposes the change, the cities cast `ballots`, the vote closes; a proposal with more votes
+        for than against and a quorum (2 of 3, for or abstain) is queued and returned, any other is defeated
+        and cannot be queued."""
+        consortium, members = self.world.consortium, self.world.roles["members"]
+        self.proposals += 1
+        description, actions = f"{kind} {value} (#{self.proposals})", self._actions(kind, value)
+        proposal_id = consortium.open_vote(actions, description, members[self.proposals % len(members)])
+        for member, ballot in zip(members, ballots, strict=True):
+            if ballot is not None:
+                consortium.vote(proposal_id, [member], ballot)
+        sleep_past(VOTING_PERIOD)
+        tally = [ballots.count(support) for support in (Vote.AGAINST, Vote.FOR, Vote.ABSTAIN)]
+        assert list(consortium.governor.proposalVotes(proposal_id)) == tally
+        if not (tally[Vote.FOR] > tally[Vote.AGAINST] and tally[Vote.FOR] + tally[Vote.ABSTAIN] >= 2):
+            assert consortium.governor.state(proposal_id) == ProposalState.DEFEATED
+            with reverts("GovernorUnexpectedProposalState"):
+                consortium.queue(actions, description)
+            return None
+        eta = consortium.queue(actions, description).events["ProposalQueued"]["etaSeconds"]
+        return Proposal(proposal_id, description, actions, eta, kind, value)
+
+    def _execute(self, proposal: Proposal) -> bool:
+        """Executes a proposal whose delay is over; an unpause while nothing is paused reverts (and stays
+        queued). Returns whether it executed."""
+        consortium = self.world.consortium
+        if proposal.kind == "unpause" and not self.paused:
+            with reverts("ExpectedPause"):
+                consortium.execute(proposal.actions, proposal.description)
+            return False
+        consortium.execute(proposal.actions, proposal.description)
+        self._learn(proposal.kind, proposal.value)
+        return True
+
+    def _pass(self, kind, value) -> None:
+        """The whole way at once: two cities vote for, the delay passes, it executes."""
+        proposal = self._decide(kind, value, (Vote.FOR, Vote.FOR, None))
+        sleep_past(TIMELOCK_DELAY)
+        assert self._execute(proposal)
+
     # ------------------------------------------------------------ rules
     @initialize(quorum=st.sampled_from([1, 2]))
     def start_with_quorum(self, quorum):
-        """Half the runs start at quorum 2, where revoked votes matter."""
-        self.set_quorum(quorum)
+        """Half the runs start at quorum 2, where revoked votes matter (the consortium passes it first)."""
+        if quorum != self.quorum:
+            self._pass("quorum", quorum)
 
     @rule(buyer=st.sampled_from([0, 1]), quantity=st.integers(1, 3), native=st.booleans())
     def place(self, buyer, quantity, native):
@@ -232,10 +324,10 @@ class EscrowMachine(RuleBasedStateMachine):
                 escrow.placeOrder(agreed, params)
             return
         event = self._tx("place", escrow.placeOrder(agreed, params)).events["OrderPlaced"]
-        weight = (order_weight(NATIVE_PRICE, quantity, unit=NATIVE_RATING_FEE_UNIT) if native
-                  else order_weight(PRICE, quantity))
+        weight = (order_weight(NATIVE_PRICE, quantity, self.fee_bps, NATIVE_RATING_FEE_UNIT) if native
+                  else order_weight(PRICE, quantity, self.fee_bps))
         self.orders.append(ModelOrder(event["orderId"], sender, agreed[1], native, agreed[-1], event["royalty"],
-                                      Status.PAID, event["acceptBy"], self.quorum, weight,
+                                      Status.PAID, event["acceptBy"], self.quorum, weight, self.fee_bps,
                                       LEAD_TIME_HOURS if native else self.offer_lead_time, []))
 
     @rule(lead_time=st.sampled_from([LEAD_TIME_HOURS // 2, LEAD_TIME_HOURS, 2 * LEAD_TIME_HOURS, 2**16 - 1]))
@@ -321,24 +413,14 @@ class EscrowMachine(RuleBasedStateMachine):
                   and self._second_oracle() in self.oracles.live)
     @rule(data=st.data())
     def second_oracle_votes_then_loses_its_role(self, data):
-        """The leaked-key story: an oracle votes on a quorum-2 order, the governor revokes it, and the other
-        oracle's one vote must not deliver the order."""
+        """The leaked-key story: an oracle votes on a quorum-2 order, the consortium revokes it by proposal
+        (hours pass), and the other oracle's one vote must not deliver the order."""
         order = data.draw(st.sampled_from([o for o in self._in(Status.SHIPPED)
                                            if o.quorum > 1 and not o.vote_slots]))
         self._vote(order, self._second_oracle())
-        self.governor_toggles_second_oracle()
+        self._pass("oracle", False)
         self._vote(order, str(self.world.roles["oracles"][0]))
 
-    @rule()
-    def governor_toggles_second_oracle(self):
-        """Revoking an oracle (its key leaked) voids its votes on open orders; granting it back revives them."""
-        second, governor = self._second_oracle(), {"from": self.world.roles["governor"]}
-        if second in self.oracles.live:
-            self.world.escrow.revokeRole(ROLES["ORACLE_ROLE"], second, governor)
-            self.oracles.live.remove(second)
-        else:
-            self.world.escrow.grantRole(ROLES["ORACLE_ROLE"], second, governor)
-            self.oracles.live.add(second)
 
     @precondition(lambda self: self._in(Status.SHIPPED))
     @rule(data=st.data())
@@ -415,16 +497,50 @@ class EscrowMachine(RuleBasedStateMachine):
         chain.sleep(hours * HOUR)
         chain.mine()
 
-    @rule()
-    def toggle_pause(self):
-        escrow = self.world.escrow
-        (escrow.unpause if self.paused else escrow.pause)({"from": self.world.roles["governor"]})
-        self.paused = not self.paused
+    @precondition(lambda self: not self.paused)
+    @rule(member=st.sampled_from([0, 1, 2]))
+    def city_pauses(self, member):
+        """Any city pauses new orders at once."""
+        escrow, city = self.world.escrow, self.world.roles["members"][member]
+        assert escrow.pause({"from": city}).events["Paused"]["account"] == city
+        self.paused = True
 
-    @rule(quorum=st.sampled_from([1, 2]))
-    def set_quorum(self, quorum):
-        self.world.escrow.setQuorum(quorum, {"from": self.world.roles["governor"]})
-        self.quorum = quorum
+    @precondition(lambda self: self.paused)
+    @rule(member=st.sampled_from([0, 1, 2]))
+    def consortium_lifts_pause(self, member):
+        """No city lifts the pause alone (nor pauses twice); the consortium does, by proposal."""
+        escrow, city = self.world.escrow, self.world.roles["members"][member]
+        with reverts("EnforcedPause"):
+            escrow.pause({"from": city})
+        with reverts("AccessControlUnauthorizedAccount"):
+            escrow.unpause({"from": city})
+        self._pass("unpause", None)
+
+    @rule(change=CHANGE, ballots=st.tuples(BALLOT, BALLOT, BALLOT))
+    def consortium_decides(self, change, ballots):
+        """A city proposes a change and the cities vote; a passed proposal waits in the timelock (orders go on
+        at the old settings) until `timelock_executes` runs it."""
+        proposal = self._decide(*change, ballots)
+        if proposal is not None:
+            self.queued.append(proposal)
+
+    @precondition(lambda self: self.queued)
+    @rule(data=st.data(), wait=st.booleans())
+    def timelock_executes(self, data, wait):
+        """Anyone executes a queued proposal once its delay is over, and nobody before; with `wait`, an early
+        executor waits out the delay and executes."""
+        proposal = data.draw(st.sampled_from(self.queued))
+        now = chain.time()
+        if now < proposal.eta - MARGIN:
+            with reverts("TimelockUnexpectedOperationState"):
+                self.world.consortium.execute(proposal.actions, proposal.description, self.world.roles["stranger"])
+            if not wait:
+                return
+            sleep_past(proposal.eta - now + MARGIN)
+        elif now <= proposal.eta + MARGIN:
+            return  # too close to the ETA for the block timestamp to decide
+        if self._execute(proposal):
+            self.queued.remove(proposal)
 
     # ------------------------------------------------------------ invariants
     @invariant()
@@ -456,6 +572,7 @@ class EscrowMachine(RuleBasedStateMachine):
             assert on_chain["leadTimeHours"] == order.lead_time_hours <= LEAD_TIME_HOURS
             assert on_chain["token"] == self.world.token_of(order.native) and on_chain["amount"] == order.amount
             assert on_chain["quorum"] == order.quorum and on_chain["weight"] == order.weight
+            assert on_chain["feeBps"] == order.fee_bps
 
     @invariant()
     def only_live_votes_count(self):  # invariant 7, votes
@@ -473,6 +590,16 @@ class EscrowMachine(RuleBasedStateMachine):
                 assert record[1] <= FULL_WEIGHT  # what one rater can move is capped
 
     @invariant()
+    def governed_settings_change_only_by_executed_proposals(self):  # governance
+        escrow, governor = self.world.escrow, self.world.consortium.governor
+        config = escrow.config()
+        assert (config["feeBps"], config["quorum"], escrow.paused()) == (self.fee_bps, self.quorum, self.paused)
+        live = {str(o) for o in self.world.roles["oracles"] if escrow.hasRole(ROLES["ORACLE_ROLE"], o)}
+        assert live == self.oracles.live
+        for proposal in self.queued:
+            assert governor.state(proposal.proposal_id) == ProposalState.QUEUED
+
+    @invariant()
     def every_open_order_has_a_timeout(self):  # invariant 1, "nothing stuck"
         for order in self._in(*OPEN):
             assert self.world.escrow.order(order.order_id)["deadline"] > 0
@@ -487,17 +614,23 @@ def machine_settings() -> settings:
                                            HealthCheck.filter_too_much])
 
 
-def test_lifecycle_keeps_invariants_if_actors_act_at_random(escrow, hubs, products, token, terms, product_id,
-                                                            hub_id, native_hub_id, gov, oracle, arbiter, fund,
-                                                            designer, hub_operator, other_operator, buyer,
-                                                            other_buyer, stranger):
-    escrow.grantRole(ROLES["ORACLE_ROLE"], stranger, {"from": gov})
+@pytest.fixture(autouse=True)
+def isolation(consortium, fn_isolation):
+    """As conftest's, with the consortium built before the snapshot."""
+
+
+def test_lifecycle_keeps_invariants_if_actors_and_consortium_act_at_random(escrow, hubs, products, token, terms,
+                                                                          product_id, hub_id, native_hub_id,
+                                                                          consortium, oracle, arbiter, fund,
+                                                                          designer, hub_operator, other_operator,
+                                                                          buyer, other_buyer, stranger):
+    consortium.pass_proposal([(escrow, "grantRole", ROLES["ORACLE_ROLE"], stranger)], "a second oracle")
     roles = {
-        "governor": gov, "arbiter": arbiter, "fund": fund, "designer": designer, "stranger": stranger,
-        "oracles": [oracle, stranger], "buyers": [buyer, other_buyer],
+        "arbiter": arbiter, "fund": fund, "designer": designer, "stranger": stranger,
+        "oracles": [oracle, stranger], "buyers": [buyer, other_buyer], "members": consortium.members,
         "operator": {hub_id: hub_operator, native_hub_id: other_operator},
     }
-    world = World(escrow, hubs, products, token, terms, product_id, hub_id, native_hub_id, roles)
+    world = World(escrow, hubs, products, token, terms, product_id, hub_id, native_hub_id, roles, consortium)
     chain.snapshot()  # every run of the machine starts here (EscrowMachine.__init__ reverts to it)
     # With coverage on, the machine's transactions are traced but not the thousands of view reads its
     # invariants make (the unit tests cover those views).

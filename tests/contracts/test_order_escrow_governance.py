@@ -2,8 +2,8 @@
 
 from brownie import OrderEscrow, TestToken
 
-from conftest import (ARBITRATION_WINDOW, DAY, DISPUTE_WINDOW, HOUR, MAX_LEAD_TIME_HOURS, RATING_FEE_UNIT, ZERO,
-                      reverts)
+from conftest import (ARBITRATION_WINDOW, DAY, DISPUTE_WINDOW, HOUR, MAX_LEAD_TIME_HOURS, RATING_FEE_UNIT, ROLES,
+                      ZERO, reverts)
 
 
 def test_set_fee_changes_fee_if_governor(escrow, gov):
@@ -136,10 +136,20 @@ def test_pause_reverts_if_not_pauser(escrow, stranger):
         escrow.pause({"from": stranger})
 
 
-def test_pause_and_unpause_emit_events_if_pauser(escrow, gov):
-    assert escrow.pause({"from": gov}).events["Paused"]["account"] == gov
+def test_pause_emits_event_if_pauser_and_unpause_if_governor(escrow, gov, stranger):
+    escrow.grantRole(ROLES["PAUSER_ROLE"], stranger, {"from": gov})
+    assert escrow.pause({"from": stranger}).events["Paused"]["account"] == stranger
     assert escrow.paused()
     assert escrow.unpause({"from": gov}).events["Unpaused"]["account"] == gov
+    assert not escrow.paused()
+
+
+def test_unpause_reverts_if_pauser_not_governor(escrow, gov, stranger):
+    escrow.grantRole(ROLES["PAUSER_ROLE"], stranger, {"from": gov})
+    escrow.pause({"from": stranger})
+    with reverts("AccessControlUnauthorizedAccount"):
+        escrow.unpause({"from": stranger})
+    assert escrow.paused()
 
 
 def test_constructor_reverts_if_config_invalid(escrow, gov):

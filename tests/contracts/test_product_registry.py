@@ -1,6 +1,6 @@
 """ProductRegistry: products, versions, royalties, retirement, hub offers, pause, quotes."""
 
-from conftest import DESIGN_HASH, GEOHASH, LEAD_TIME_HOURS, PRICE, ROYALTY_BPS, ZERO, reverts
+from conftest import DESIGN_HASH, GEOHASH, LEAD_TIME_HOURS, PRICE, ROLES, ROYALTY_BPS, ZERO, reverts
 
 NEW_HASH = "0x" + "cd" * 32
 
@@ -145,6 +145,15 @@ def test_publish_offer_reverts_if_paused(products, product_id, hub_id, hub_opera
 def test_pause_reverts_if_not_pauser(products, stranger):
     with reverts("AccessControlUnauthorizedAccount"):
         products.pause({"from": stranger})
+
+
+def test_unpause_reverts_if_pauser_not_governor(products, gov, stranger):
+    products.grantRole(ROLES["PAUSER_ROLE"], stranger, {"from": gov})
+    assert products.pause({"from": stranger}).events["Paused"]["account"] == stranger
+    with reverts("AccessControlUnauthorizedAccount"):
+        products.unpause({"from": stranger})
+    assert products.unpause({"from": gov}).events["Unpaused"]["account"] == gov
+    assert not products.paused()
 
 
 def test_withdraw_offer_removes_offer_if_operator_even_when_paused(products, offers, product_id, hub_id,

@@ -82,6 +82,7 @@ class NetworkEvents:
         self.rng = random.Random(seed)
         self.events: list[ChainEvent] = []
         self.status: dict[int, HubStatus] = {}
+        self.geohash: dict[int, str] = {}
         self.offers: set[tuple[int, int]] = set()
         for product_id in (*PRODUCTS, UNOFFERED):
             self.emit("ProductRegistered", productId=product_id, designer=TOKENS[0], designHash=bytes(32),
@@ -100,8 +101,9 @@ class NetworkEvents:
     def register(self) -> None:
         hub_id = len(self.status) + 1
         self.status[hub_id] = HubStatus.PENDING
-        self.emit("HubRegistered", hubId=hub_id, operator=TOKENS[0],
-                  geohash=geo.to_bytes12(random_geohash(self.rng)), capabilities=1, metadataURI="ipfs://hub")
+        self.geohash[hub_id] = random_geohash(self.rng)
+        self.emit("HubRegistered", hubId=hub_id, operator=TOKENS[0], geohash=geo.to_bytes12(self.geohash[hub_id]),
+                  capabilities=1, metadataURI="ipfs://hub")
         if self.rng.random() < 0.85:
             self.approve(hub_id)
 
@@ -128,11 +130,13 @@ class NetworkEvents:
         elif action < 0.75 and not approved:
             self.approve(hub_id)
         elif action < 0.80:
-            moved_to = geo.to_bytes12(random_geohash(rng))
-            self.emit("HubProfileUpdated", hubId=hub_id, geohash=moved_to, capabilities=1, metadataURI="ipfs://hub")
-            if approved:  # the registry puts an approved hub that moved back to pending (HubMoved)
+            before, after = self.geohash[hub_id], random_geohash(rng)
+            self.geohash[hub_id] = after
+            self.emit("HubProfileUpdated", hubId=hub_id, geohash=geo.to_bytes12(after), capabilities=1,
+                      metadataURI="ipfs://hub")
+            if approved and not after.startswith(before):  # the registry: a move, not a refinement (HubMoved)
                 self.status[hub_id] = HubStatus.PENDING
-                self.emit("HubMoved", hubId=hub_id, fromGeohash=bytes(12), toGeohash=moved_to)
+                self.emit("HubMoved", hubId=hub_id, fromGeohash=geo.to_bytes12(before), toGeohash=geo.to_bytes12(after))
         else:
             self.emit("HubRated", hubId=hub_id, orderId=len(self.events), rater=f"0x{rng.randrange(8):040x}",
                       rating=rng.randint(1, 5), raterWeight=rng.choice((FULL_REPUTATION_WEIGHT, 2_500)))
