@@ -10,11 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import agent, api, gas, scale
+from bench import agent, api, gas, scale, web
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {"gas": gas.run, "agent": agent.run, "api": api.run,
-                                                        "scale": scale.run}
+                                                        "scale": scale.run, "web": web.run}
 
 
 def _rows(prefix: str, data: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Idempotent set-up of everything the project needs on a fresh machine: the Python virtual
-# environment, the pinned npm toolchain (solc-js, anvil, OpenZeppelin), the solc bridge that py-solc-x
-# and Brownie see as an installed compiler, Brownie's development network on anvil, and the environments of
-# Slither, OctoPrint and Schemathesis. Each step is skipped when its inputs have not changed.
+# environment, the pinned npm toolchain (solc-js, anvil, OpenZeppelin, axe-core), the browser the web app's tests
+# drive (Debian's chromium), the solc bridge that py-solc-x and Brownie see as an installed compiler, Brownie's
+# development network on anvil, and the environments of Slither, OctoPrint and Schemathesis. Each step is skipped
+# when its inputs have not changed.
 #
 # It survives an interruption (^C) at any point: a step's stamp is written only once the step is complete, and an
 # environment being built carries a marker file until it is complete, so the next run removes a half-made one and
@@ -18,7 +19,7 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 STAMPS=${STAMPS:-.setup-stamps}
 #: Present in a virtual environment from the moment set-up starts changing it until it is complete.
 INCOMPLETE=.setup-incomplete
-STEPS=7
+STEPS=8
 STEP=0
 TICKER=
 
@@ -112,7 +113,7 @@ make_venv() {
 npm_toolchain() {
   local key log="$STAMPS/logs/npm.log"
   key=$(digest package.json package-lock.json)
-  step "npm toolchain (node_modules: solc-js, anvil, OpenZeppelin Contracts)"
+  step "npm toolchain (node_modules: solc-js, anvil, OpenZeppelin Contracts, axe-core)"
   if [ -d node_modules ] && stamp_ok npm "$key"; then
     step_done "up to date"
     return 0
@@ -121,6 +122,42 @@ npm_toolchain() {
   say "$STEP/$STEPS $STEP_NAME: npm ci ..."
   quietly "$log" npm ci --no-audit --no-fund --loglevel=error
   echo "$key" > "$STAMPS/npm"
+  step_done "installed"
+}
+
+#: The browser the web app's tests drive through Playwright (never `playwright install`: Debian's build is used).
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
+# browser: Debian's chromium for the web app's browser tests, installed with apt-get when missing and running as
+# root (CI included); as another user, a clear failure saying what to run. An apt-get that a ^C interrupted leaves
+# dpkg half-configured: the next run finishes it (`dpkg --configure -a`) before installing again. Also checks that
+# the npm step installed axe-core, which the tests run inside each page.
+browser() {
+  local log="$STAMPS/logs/browser.log"
+  step "browser for the web app's tests (chromium, axe-core)"
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    say "$STEP/$STEPS $STEP_NAME failed: node_modules/axe-core/axe.min.js is missing (is axe-core in package.json?)" >&2
+    return 1
+  fi
+  if [ -x "$CHROMIUM" ] && "$CHROMIUM" --version >/dev/null 2>&1; then
+    step_done "up to date"
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    say "$STEP/$STEPS $STEP_NAME failed: $CHROMIUM is missing; install it with \`sudo apt-get install -y chromium\`, then run \`make setup\` again" >&2
+    return 1
+  fi
+  rm -f "$log"
+  say "$STEP/$STEPS $STEP_NAME: apt-get install chromium ..."
+  export DEBIAN_FRONTEND=noninteractive
+  quietly "$log" dpkg --configure -a
+  quietly "$log" apt-get update -q
+  quietly "$log" apt-get install -y -q --no-install-recommends chromium
+  if ! "$CHROMIUM" --version >>"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    say "$STEP/$STEPS $STEP_NAME failed: $CHROMIUM does not run after installing chromium; see $log" >&2
+    return 1
+  fi
   step_done "installed"
 }
 
@@ -141,18 +178,20 @@ main() {
     "Python environment (.venv: glocal-chain with eth-brownie, web3, FastAPI)" -e '.[dev]'
   # 2. npm toolchain, exactly as locked.
   npm_toolchain
-  # 3. The compiler: a native solc of the pinned version if one is installed, else the solc-js bridge.
+  # 3. The browser the web app's tests drive (Debian's chromium), and axe-core from step 2.
+  browser
+  # 4. The compiler: a native solc of the pinned version if one is installed, else the solc-js bridge.
   toolchain_task "compiler (the pinned solc, or the solc-js bridge)" install-compiler
-  # 4. Brownie's development network runs our anvil (`make test` picks the port per run).
+  # 5. Brownie's development network runs our anvil (`make test` picks the port per run).
   toolchain_task "Brownie development network (anvil)" configure-brownie
-  # 5. Slither in its own environment (its pins do not resolve with eth-brownie's).
+  # 6. Slither in its own environment (its pins do not resolve with eth-brownie's).
   make_venv .venv-slither slither slither tools/slither-requirements.txt no-check \
     "Slither environment (.venv-slither)" -r tools/slither-requirements.txt
-  # 6. OctoPrint, the real printer controller the hub agent drives, in its own environment (it pins its own
+  # 7. OctoPrint, the real printer controller the hub agent drives, in its own environment (it pins its own
   #    dependencies); its bundled virtual printer stands in for the hardware in tests and the demo.
   make_venv .venv-octoprint octoprint octoprint tools/octoprint-requirements.txt no-check \
     "OctoPrint environment (.venv-octoprint)" -r tools/octoprint-requirements.txt
-  # 7. Schemathesis, which fuzzes the API's and the oracle's OpenAPI documents in `make test` (its Hypothesis is
+  # 8. Schemathesis, which fuzzes the API's and the oracle's OpenAPI documents in `make test` (its Hypothesis is
   #    far newer than the one eth-brownie pins).
   make_venv .venv-schemathesis st schemathesis tools/schemathesis-requirements.txt no-check \
     "Schemathesis environment (.venv-schemathesis)" -r tools/schemathesis-requirements.txt

@@ -10,13 +10,21 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from glocal_chain.errors import GlocalError, InvalidInput
+from glocal_chain.errors import Conflict, GlocalError, InvalidInput
 from glocal_chain.sdk.inputs import parse_units
 
 log = logging.getLogger(__name__)
 
 #: The largest amount a contract takes: a maximum above it is no limit, and is capped to it.
 MAX_UINT256 = 2**256 - 1
+
+
+def uint256(value: int, field: str, bits: int = 256) -> int:
+    """`value` if a contract can take it (a uint256, or uint<bits>); else a Conflict `above_uint<bits>` naming
+    `field`. (Bounds this large are not in the OpenAPI document: JSON Schema tools read them as floats.)"""
+    if value > 2**bits - 1:
+        raise Conflict(f"{field} is above 2**{bits} - 1, the most the contract takes", field, f"above_uint{bits}")
+    return value
 
 
 class TokenUnits:

@@ -12,13 +12,24 @@ from web3 import Web3
 
 from glocal_chain.api.amounts import TokenUnits
 from glocal_chain.api.designs import DesignStore
+from glocal_chain.api.live import StreamSlots
 from glocal_chain.api.schemas import ADDRESS
 from glocal_chain.api.unsigned import UnsignedTransactions
+from glocal_chain.api.upload_auth import UploadQuota
 from glocal_chain.errors import InvalidInput, NotFound
 from glocal_chain.indexer.read_model import MarketReadModel
 from glocal_chain.web.metrics import ServiceMetrics
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PublicNetwork:
+    """The chain as a browser wallet is told about it (wallet_addEthereumChain)."""
+
+    name: str
+    chain_id: int
+    rpc_urls: list[str]
 
 
 @dataclass
@@ -31,6 +42,9 @@ class ApiServices:
     chain_head: Callable[[], int]
     max_design_bytes: int
     indexer_role: Callable[[], str]  # "writer", "standby" (another process writes) or "off" (a reader only)
+    network: PublicNetwork
+    uploads: UploadQuota
+    streams: StreamSlots
 
 
 def services(request: Request) -> ApiServices:

@@ -39,6 +39,13 @@ class DesignStore:
             os.replace(temporary, target)
         return digest
 
+    def exists(self, sha256_hex: str) -> bool:
+        return self._path(sha256_hex).is_file()
+
+    def upload(self) -> DesignUpload:
+        """A temporary file in the store to write an upload into chunk by chunk (`DesignUpload`)."""
+        return DesignUpload(self.directory)
+
     def get(self, sha256_hex: str) -> bytes | None:
         """The stored bytes, checked against their name; a corrupt copy is removed and reported missing."""
         path = self._path(sha256_hex)
@@ -51,3 +58,36 @@ class DesignStore:
             path.unlink(missing_ok=True)
             return None
         return content
+
+
+class DesignUpload:
+    """An upload on its way to the store: written to a temporary file and hashed chunk by chunk, then stored
+    under its sha256 (`finish`) or removed (`discard`), so that a reader never sees half a file."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        handle, name = tempfile.mkstemp(dir=directory, prefix=".upload-")
+        self._file = os.fdopen(handle, "wb")
+        self._path = Path(name)
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        self._hash.update(chunk)
+        self.size += len(chunk)
+
+    def finish(self, expected_sha256: str) -> str:
+        """Stores the file under its sha256 (hex, no 0x) and returns it; DesignHashMismatch (the temporary file
+        removed) when that is not `expected_sha256`."""
+        self._file.close()
+        digest = self._hash.hexdigest()
+        if digest != expected_sha256:
+            self.discard()
+            raise DesignHashMismatch(f"the upload hashes to {digest}, not {expected_sha256}")
+        os.replace(self._path, self.directory / digest)
+        return digest
+
+    def discard(self) -> None:
+        self._file.close()
+        self._path.unlink(missing_ok=True)

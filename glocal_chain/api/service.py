@@ -9,10 +9,12 @@ from functools import partial
 
 from glocal_chain.api.amounts import TokenUnits
 from glocal_chain.api.app import create_app
-from glocal_chain.api.deps import ApiServices
+from glocal_chain.api.deps import ApiServices, PublicNetwork
 from glocal_chain.api.designs import DesignStore
+from glocal_chain.api.live import StreamSlots
 from glocal_chain.api.settings import ApiSettings
 from glocal_chain.api.unsigned import UnsignedTransactions
+from glocal_chain.api.upload_auth import UploadQuota
 from glocal_chain.chain.networks import NetworkConfig, load_network
 from glocal_chain.database import open_database
 from glocal_chain.indexer.indexer import MarketIndexer, reputation_scoring, wait_for_read_model
@@ -44,7 +46,10 @@ class ApiService:
         units.warm(self.suite.deployment.payment_tokens.values())
         self.services = ApiServices(self.market, DesignStore(settings.designs()),
                                     UnsignedTransactions(self.suite, network.gas_policy, units), units, self.metrics,
-                                    self._chain_head, settings.max_design_bytes, self._indexer_role)
+                                    self._chain_head, settings.max_design_bytes, self._indexer_role,
+                                    PublicNetwork(network.name, network.chain_id,
+                                                  settings.public_rpc_urls or list(network.rpc_urls)),
+                                    UploadQuota(settings.design_quota_bytes), StreamSlots(settings.max_streams))
         self.app = create_app(self.services)
 
     def _chain_head(self) -> int:
@@ -82,7 +87,10 @@ class ApiService:
         """The indexer and the API in background threads, stopped on exit (demo, tests, benchmarks)."""
         try:
             with self._indexing(), BackgroundServer(self.app, self.settings.port, self.settings.host) as server:
-                yield server
+                try:
+                    yield server
+                finally:
+                    self.services.streams.close()  # open live streams end, so that the server can stop
         finally:
             self._close()
 

@@ -13,7 +13,8 @@ from glocal_chain.indexer.settings import IndexerSettings, load_settings
 
 MIB = 1024 * 1024
 ENV_FIELDS = {**INDEXER_ENV_FIELDS, "host": "HOST", "port": "PORT", "designs_dir": "DESIGNS_DIR",
-              "max_design_bytes": "MAX_DESIGN_BYTES", "indexer": "INDEXER"}
+              "max_design_bytes": "MAX_DESIGN_BYTES", "indexer": "INDEXER",
+              "design_quota_bytes": "DESIGN_QUOTA_BYTES", "max_streams": "MAX_STREAMS"}
 
 
 class ApiSettings(IndexerSettings):
@@ -21,6 +22,10 @@ class ApiSettings(IndexerSettings):
     port: int = Field(default=8080, ge=0, le=65535)
     designs_dir: Path | None = None  # default $GLOCAL_HOME/designs
     max_design_bytes: int = Field(default=64 * MIB, gt=0)
+    design_quota_bytes: int = Field(default=20 * MIB, gt=0)  # what one address may upload per rolling 24 h
+    max_streams: int = Field(default=100, ge=1)  # live order streams (server-sent events) open at once
+    # The RPC URLs a browser wallet is told to add for this chain (GET /v1/network); default: the network's.
+    public_rpc_urls: list[str] | None = None
     # True: this process also indexes (the writer, or a standby while another holds the PostgreSQL writer
     # lock); False: a stateless reader of a read model `glocal indexer run` keeps.
     indexer: bool = True

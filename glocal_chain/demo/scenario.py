@@ -21,6 +21,7 @@ from glocal_chain.agent.agent import HubAgent, Printer
 from glocal_chain.agent.designs import DesignLibrary
 from glocal_chain.api.service import ApiService
 from glocal_chain.api.settings import ApiSettings
+from glocal_chain.api.upload_auth import design_upload_headers
 from glocal_chain.chain.anvil import EphemeralNode, free_port
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
@@ -121,7 +122,8 @@ def run(say: Callable[[str], None], stay: bool = False) -> DemoResult:
                               network=network, suite=people["oracle"])
         api_server = timed(say, "public API (indexing the chain)",
                            lambda: running.enter_context(api_service.in_background()),
-                           lambda server: f"at {server.url}, its docs at {server.url}/docs")
+                           lambda server: f"at {server.url}, the web app at {server.url}/, its docs at "
+                                          f"{server.url}/docs")
         oracle_server = timed(say, "delivery oracle", lambda: running.enter_context(oracle.in_background()),
                               lambda server: f"at {server.url}")
         api = running.enter_context(httpx.Client(base_url=api_server.url, timeout=30))
@@ -139,7 +141,9 @@ def run(say: Callable[[str], None], stay: bool = False) -> DemoResult:
 
 def _day(stage: Stage) -> dict[str, int]:
     say, people, api, gusd = stage.say, stage.people, stage.api, stage.gusd
-    stored = api.post("/v1/designs", content=DESIGN_FILE.read_bytes()).json()
+    design = DESIGN_FILE.read_bytes()  # uploaded as the designer, who signs its sha256
+    stored = api.post("/v1/designs", content=design,
+                      headers=design_upload_headers(dev_account(ACTORS["designer"]), design)).json()
     product = people["designer"].register_product(stored["sha256"], "ipfs://calibration-cube", 1_000)
     say(f"[3/8] designer uploaded {DESIGN_FILE.name} to the API's design store and registered product "
         f"{product.product_id} (sha256 {product.design_hash[:18]}..., royalty 10 %)")

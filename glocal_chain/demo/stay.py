@@ -57,8 +57,12 @@ def cli_settings(workdir: Path, network: NetworkConfig, deployments_dir: Path,
 
 
 def instructions(settings: CliSettings, wallets: list[str], api_url: str, order_id: int) -> list[str]:
-    """What to type to use the demo from another shell: the glocal CLI, curl, the API's docs."""
+    """Where the web app is, and what to type to use the demo from another shell: the glocal CLI, curl, the
+    API's docs."""
+    api_url = api_url.rstrip("/")
     return [
+        f"\nopen the web app in a browser: {api_url}/ (buyer; /hub, /designer, /arbiter, /consortium); a wallet "
+        f"(e.g. MetaMask) on this chain ({api_url}/v1/network) with an anvil development key signs",
         "\npoint the glocal CLI at this demo from another shell (after `source .venv/bin/activate`):",
         f"  {settings.export_line()}",
         f"  glocal order show {order_id}        # the networks file makes `{DEMO_NETWORK}` the default network "

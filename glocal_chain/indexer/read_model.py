@@ -115,8 +115,10 @@ class MarketReadModel:
         return product
 
     # ------------------------------------------------------------------ hubs
-    def hubs(self, status: HubStatus | None, limit: int, offset: int) -> list[dict[str, Any]]:
-        where, params = _filters({"status = ?": None if status is None else int(status)})
+    def hubs(self, status: HubStatus | None, limit: int, offset: int,
+             operator: str | None = None) -> list[dict[str, Any]]:
+        """Hubs, oldest first; only those in `status` and of `operator` (a checksummed address) when given."""
+        where, params = _filters({"status = ?": None if status is None else int(status), "operator = ?": operator})
         rows = self.db.execute(f"SELECT {HUB_COLUMNS} FROM market_hub {where} ORDER BY hub_id LIMIT ? OFFSET ?",
                                (*params, limit, offset)).fetchall()
         return [_hub(row) for row in rows]

@@ -10,6 +10,7 @@ from enum import IntEnum
 from typing import Any
 
 from web3 import Web3
+from web3.contract.contract import ContractFunction
 
 from glocal_chain.chain.artifacts import GOVERNANCE
 from glocal_chain.geo import from_bytes12
@@ -115,23 +116,26 @@ class Consortium:
 
     # ------------------------------------------------------------------ proposals
     def propose(self, actions: list[ProposedAction], description: str | None = None) -> Proposal:
-        """Proposes `actions` in one proposal; by default its description lists them (and the time, so that
-        the same decision can be proposed again later)."""
+        """Proposes `actions` in one proposal (signed by this suite's wallet, a member city)."""
         me = self.connection.me
         self._require_member(me, "propose")
         now = self._now()
         if not self.membership.functions.getPastVotes(me, now - 1).call():
             raise InputError(f"{me} joined at the latest block ({_when(now)}): its vote counts from the next block "
                              f"on; propose again then{LOCAL_CLOCK_HINT}")
+        receipt = self.connection.send(self.proposal_call(actions, description), "propose")
+        created = self.connection.event(receipt, self.governor, "ProposalCreated")
+        return self.proposal(int(created["proposalId"]))
+
+    def proposal_call(self, actions: list[ProposedAction], description: str | None = None) -> ContractFunction:
+        """The governor's `propose` of `actions`; by default its description lists them (and the time, so that
+        the same decision can be proposed again later)."""
         if description is None:
             stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
             description = "; ".join(a.summary for a in actions) + f" (proposed {stamp})"
         calls = [c for action in actions for c in action.calls]
-        governor = self.governor.functions
-        receipt = self.connection.send(governor.propose([c.target for c in calls], [c.value for c in calls],
-                                                        [c.calldata for c in calls], description), "propose")
-        created = self.connection.event(receipt, self.governor, "ProposalCreated")
-        return self.proposal(int(created["proposalId"]))
+        return self.governor.functions.propose([c.target for c in calls], [c.value for c in calls],
+                                               [c.calldata for c in calls], description)
 
     def vote(self, proposal_id: int, support: str, reason: str = "") -> Proposal:
         if support not in SUPPORT:

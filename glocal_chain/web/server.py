@@ -15,11 +15,13 @@ from fastapi import FastAPI
 from glocal_chain.errors import GlocalError
 
 START_TIMEOUT_S = 15.0
+GRACEFUL_SHUTDOWN_S = 5
 
 
 def _server(app: FastAPI, host: str, port: int) -> uvicorn.Server:
+    # Open event streams (the web app's live orders) never end by themselves: a stop waits 5 s for them at most.
     return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                                         lifespan="off"))
+                                         lifespan="off", timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S))
 
 
 def _listening_port(host: str, port: int) -> int:

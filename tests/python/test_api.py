@@ -16,7 +16,9 @@ from eth_account import Account
 
 from glocal_chain.api.service import ApiService
 from glocal_chain.api.settings import ApiSettings
+from glocal_chain.api.upload_auth import design_upload_headers
 from glocal_chain.chain.anvil import free_port
+from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.errors import ContractRevert
 from glocal_chain.events.store import SCHEMA as STREAM_SCHEMA
 from glocal_chain.events.stream import wait_for
@@ -154,6 +156,11 @@ def test_products_and_hubs_list_and_show_if_indexed(api, market, w3):
     assert [h["hub_id"] for h in pending] == [market["ids"]["pending"]]
     hub = api.get(f"/v1/hubs/{market['ids']['far']}").json()
     assert hub["geohash"] == "u33dc0" and hub["status"] == "approved"
+    operated = api.get("/v1/hubs", params={"operator": hub["operator"].lower()}).json()
+    assert operated and all(h["operator"] == hub["operator"] for h in operated)
+    assert hub["hub_id"] in [h["hub_id"] for h in operated]
+    assert api.get("/v1/hubs", params={"operator": "0x" + "77" * 20}).json() == []
+    assert api.get("/v1/hubs", params={"operator": "0x12"}).status_code == 422
 
 
 def test_order_shows_design_version_it_bought_if_product_has_newer_version(api, market, w3):
@@ -176,7 +183,7 @@ def test_order_shows_design_version_it_bought_if_product_has_newer_version(api, 
 def test_design_round_trips_if_uploaded_with_its_hash(api):
     content = CUBE.read_bytes()[:3000]
     digest = hashlib.sha256(content).hexdigest()
-    stored = api.post("/v1/designs", content=content, params={"sha256": "0x" + digest})
+    stored = api.post("/v1/designs", content=content, headers=design_upload_headers(dev_account(DESIGNER), content))
     assert stored.status_code == 201 and stored.json() == {"sha256": "0x" + digest, "size": len(content)}
     fetched = api.get(f"/v1/designs/0x{digest}")
     assert fetched.status_code == 200 and fetched.content == content
@@ -184,7 +191,8 @@ def test_design_round_trips_if_uploaded_with_its_hash(api):
 
 def test_design_is_dropped_if_stored_copy_corrupt(api, api_dir):
     content = b"G28\nG1 X1\n"
-    digest = api.post("/v1/designs", content=content).json()["sha256"].removeprefix("0x")
+    digest = api.post("/v1/designs", content=content, headers=design_upload_headers(dev_account(DESIGNER), content)
+                      ).json()["sha256"].removeprefix("0x")
     (api_dir / "designs" / digest).write_bytes(b"tampered")  # behind the API's back
     response = api.get(f"/v1/designs/{digest}")
     assert response.status_code == 404 and response.json()["error"]["field"] == "sha256"
@@ -208,9 +216,11 @@ BAD_INPUTS = [
     ("get", "/v1/products", {"designer": "bob"}, 422, "designer"),
     ("get", "/v1/designs/xyz", None, 422, "sha256"),
     ("get", "/v1/designs/" + "0" * 64, None, 404, "sha256"),
-    ("post", "/v1/designs", {"content": b"x" * 5000}, 413, "body"),
-    ("post", "/v1/designs", {"content": b"G28\n", "params": {"sha256": "ab" * 32}}, 409, "sha256"),
-    ("post", "/v1/designs", {"content": b""}, 422, "body"),
+    ("post", "/v1/designs", {"content": b"x" * 5000, "headers": design_upload_headers(dev_account(4), b"x" * 5000)},
+     413, "body"),
+    ("post", "/v1/designs", {"content": b"G28\n", "headers": design_upload_headers(dev_account(4), b"G1\n")}, 422,
+     "x-glocal-design-sha256"),
+    ("post", "/v1/designs", {"content": b"", "headers": design_upload_headers(dev_account(4), b"")}, 422, "body"),
     ("post", "/v1/transactions/place-order", {"json": {"buyer": "0xnope", "product_id": 1, "hub_id": 1}}, 422, "buyer"),
     ("post", "/v1/transactions/place-order", {"json": {"buyer": "0x" + "1" * 40, "product_id": 0, "hub_id": 1}},
      422, "product_id"),

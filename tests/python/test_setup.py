@@ -120,7 +120,7 @@ def test_setup_names_each_step_and_prints_no_warning_if_nothing_changed() -> Non
     output = rerun.stdout + rerun.stderr
     assert rerun.returncode == 0, output
     lines = output.splitlines()
-    assert [line.split()[1] for line in lines[:7]] == [f"{n}/7" for n in range(1, 8)], output
+    assert [line.split()[1] for line in lines[:8]] == [f"{n}/8" for n in range(1, 9)], output
     assert all(line.startswith("[setup] ") for line in lines), output
     assert "up to date" in lines[0] and lines[-1].startswith("[setup] ready (")
     assert "warning" not in output.lower() and "deprecat" not in output.lower()

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from glocal_chain.api.actions import consortium_of
 from glocal_chain.api.deps import ApiServices, services
 from glocal_chain.api.schemas import MAX_PROPOSAL_ID, Consortium, Proposal
-from glocal_chain.chain.artifacts import GOVERNANCE
 from glocal_chain.errors import NotFound
 from glocal_chain.sdk import consortium as sdk
 from glocal_chain.sdk.inputs import InputError
@@ -21,11 +21,7 @@ STATES = ("open", "all")
 
 def _consortium(api: ApiServices) -> sdk.Consortium:
     """The deployment's consortium, or NotFound `no_consortium` when a single account governs it."""
-    suite = api.transactions.suite
-    if any(name not in suite.deployment.contracts for name in GOVERNANCE):
-        raise NotFound(f"the {suite.deployment.network} deployment has no consortium: a single account governs it",
-                       code="no_consortium")
-    return suite.consortium()
+    return consortium_of(api.transactions.suite)
 
 
 @router.get("", response_model=Consortium, responses=error_responses(404, 503))

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from glocal_chain import geo
 from glocal_chain.api.amounts import nearby_view
-from glocal_chain.api.deps import ApiServices, found, services
-from glocal_chain.api.schemas import MAX_ID, Hub, NearbyHubs
+from glocal_chain.api.deps import ApiServices, address, found, services
+from glocal_chain.api.schemas import ADDRESS, MAX_ID, Hub, NearbyHubs
 from glocal_chain.errors import NotFound
 from glocal_chain.sdk.models import HubStatus
 from glocal_chain.web import error_responses
@@ -21,10 +21,12 @@ GEOHASH = f"^[{geo.ALPHABET}]{{1,{geo.MAX_LENGTH}}}$"
 @router.get("", response_model=list[Hub], responses=error_responses(422))
 def list_hubs(status: str | None = Query(None, pattern=f"^({'|'.join(STATUSES)})$",
                                          description=f"Only hubs in this state: {', '.join(STATUSES)}"),
+              operator: str | None = Query(None, pattern=ADDRESS, description="Only the hubs this account operates"),
               limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_ID),
               api: ApiServices = Depends(services)) -> list[dict[str, object]]:
     """Hubs, oldest first."""
-    return api.market.hubs(STATUSES.get(status or ""), limit, offset)
+    return api.market.hubs(STATUSES.get(status or ""), limit, offset,
+                           None if operator is None else address(operator, "operator"))
 
 
 @router.get("/near", response_model=NearbyHubs, responses=error_responses(404, 422, 503))
