@@ -131,7 +131,7 @@ class Actions:
     def propose_approve_hub(self, sender: str, hub_id: int) -> dict[str, Any]:
         """A member city proposes that the consortium approve a hub outside every city's area."""
         consortium = self._member(sender, "propose")
-        return self._one(sender, consortium.proposal_call([consortium.actions.approve_hub(hub_id)]),
+        return self._one(sender, consortium.proposal_call([consortium.actions.approve_hub(hub_id)], sender),
                          f"propose to approve hub {hub_id}")
 
     def propose_unpause(self, sender: str) -> dict[str, Any]:
@@ -141,7 +141,7 @@ class Actions:
             lift = consortium.actions.unpause()
         except InputError as exc:  # nothing is paused
             raise Conflict(str(exc), "from", "not_paused") from exc
-        return self._one(sender, consortium.proposal_call([lift]), "propose to unpause")
+        return self._one(sender, consortium.proposal_call([lift], sender), "propose to unpause")
 
     def _member(self, sender: str, action: str) -> Consortium:
         consortium = consortium_of(self.suite)

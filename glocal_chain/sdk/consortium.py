@@ -123,16 +123,18 @@ class Consortium:
         if not self.membership.functions.getPastVotes(me, now - 1).call():
             raise InputError(f"{me} joined at the latest block ({_when(now)}): its vote counts from the next block "
                              f"on; propose again then{LOCAL_CLOCK_HINT}")
-        receipt = self.connection.send(self.proposal_call(actions, description), "propose")
+        receipt = self.connection.send(self.proposal_call(actions, me, description), "propose")
         created = self.connection.event(receipt, self.governor, "ProposalCreated")
         return self.proposal(int(created["proposalId"]))
 
-    def proposal_call(self, actions: list[ProposedAction], description: str | None = None) -> ContractFunction:
-        """The governor's `propose` of `actions`; by default its description lists them (and the time, so that
-        the same decision can be proposed again later)."""
+    def proposal_call(self, actions: list[ProposedAction], proposer: str,
+                      description: str | None = None) -> ContractFunction:
+        """The governor's `propose` of `actions` by `proposer`; by default its description lists them, with who
+        proposed them and after which block (the same decision can be proposed again later: a proposal is known by
+        its calls and its description)."""
         if description is None:
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
-            description = "; ".join(a.summary for a in actions) + f" (proposed {stamp})"
+            after = self.connection.w3.eth.block_number
+            description = "; ".join(a.summary for a in actions) + f" (proposed by {proposer} after block {after})"
         calls = [c for action in actions for c in action.calls]
         return self.governor.functions.propose([c.target for c in calls], [c.value for c in calls],
                                                [c.calldata for c in calls], description)

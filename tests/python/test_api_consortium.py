@@ -5,47 +5,24 @@ wallets through the SDK while the API shows them; and a deployment without a con
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from glocal_chain.api.service import ApiService
-from glocal_chain.api.settings import ApiSettings
-from glocal_chain.chain.anvil import free_port
 from glocal_chain.chain.dev_accounts import dev_account
-from glocal_chain.deploy.config import ConsortiumConfig, ConsortiumMember, DeployConfig
-from glocal_chain.deploy.deployer import DeployResult, deploy_suite
-from glocal_chain.sdk import GlocalSuite
+from glocal_chain.deploy.deployer import DeployResult
 
-from support import dev_suite
+from support import TIMELOCK_DELAY_S, VOTING_DELAY_S, VOTING_PERIOD_S, advance, deploy_governed, dev_suite, serve_api
 
 CITIES = {10: ("Oslo", ["u4"]), 11: ("Berlin", ["u33"]), 12: ("Baltimore", ["dqc", "dqb"])}
 OSLO, BERLIN, BALTIMORE = CITIES
-VOTING_DELAY_S, VOTING_PERIOD_S, TIMELOCK_DELAY_S = 1, 60, 30
-
-
-def _advance(w3, seconds: int) -> None:
-    """Moves the governor's clock (the latest block's timestamp) `seconds` on, in a new block."""
-    w3.provider.make_request("evm_increaseTime", [seconds])
-    w3.provider.make_request("evm_mine", [])
 
 
 @pytest.fixture(scope="module")
 def governed(w3, deployer, tmp_path_factory) -> DeployResult:
     """The suite under a consortium: 51 % of 3 members (2 votes), short times."""
-    members = [ConsortiumMember(name=name, account=dev_account(index).address, areas=areas)
-               for index, (name, areas) in CITIES.items()]
-    config = DeployConfig(oracles=[dev_account(1).address], arbiters=[dev_account(2).address],
-                          community_fund=dev_account(3).address, payment_tokens=["native", "test-token"],
-                          consortium=ConsortiumConfig(members=members, quorum_percent=51,
-                                                      voting_delay_s=VOTING_DELAY_S, voting_period_s=VOTING_PERIOD_S,
-                                                      timelock_delay_s=TIMELOCK_DELAY_S))
-    result = deploy_suite(w3, deployer, "governed", config, directory=tmp_path_factory.mktemp("governed"),
-                          allow_test_token=True)
-    _advance(w3, 1)  # a member's vote counts from the block after it joined
-    return result
+    return deploy_governed(w3, deployer, "governed", tmp_path_factory.mktemp("governed"), CITIES)
 
 
 @pytest.fixture(scope="module")
@@ -54,27 +31,21 @@ def city(w3, governed) -> Any:
     return lambda index: dev_suite(w3, governed.deployment, index).consortium()
 
 
-def _serve(tmp: Path, network, w3, result: DeployResult) -> ApiService:
-    settings = ApiSettings(port=free_port(), database_url=str(tmp / "api.sqlite"), designs_dir=tmp / "designs",
-                           poll_interval_s=0.1)
-    return ApiService(settings, network=network, suite=GlocalSuite(w3, result.deployment))
-
-
 @pytest.fixture(scope="module")
 def api(network, w3, governed, tmp_path_factory) -> Iterator[httpx.Client]:
-    service = _serve(tmp_path_factory.mktemp("api"), network, w3, governed)
+    service = serve_api(tmp_path_factory.mktemp("api"), network, w3, governed.deployment)
     with service.in_background() as server, httpx.Client(base_url=server.url, timeout=10) as client:
         yield client
 
 
 def _pass(w3, city, proposal_id: int) -> None:
     """Two of the three cities vote for the proposal, it is queued and, after the timelock delay, executed."""
-    _advance(w3, VOTING_DELAY_S + 1)
+    advance(w3, VOTING_DELAY_S + 1)
     city(OSLO).vote(proposal_id, "for")
     city(BERLIN).vote(proposal_id, "for")
-    _advance(w3, VOTING_PERIOD_S + 1)
+    advance(w3, VOTING_PERIOD_S + 1)
     city(BALTIMORE).queue(proposal_id)
-    _advance(w3, TIMELOCK_DELAY_S + 1)
+    advance(w3, TIMELOCK_DELAY_S + 1)
     city(BALTIMORE).execute(proposal_id)
 
 
@@ -95,7 +66,7 @@ def test_proposal_shows_pending_then_active_with_votes_if_the_clock_moves_and_tw
     assert listed[proposal_id]["state"] == "Pending"
     assert listed[proposal_id]["proposer"] == dev_account(OSLO).address
     assert listed[proposal_id]["quorum"] == 2
-    _advance(w3, VOTING_DELAY_S + 1)
+    advance(w3, VOTING_DELAY_S + 1)
     assert api.get(f"/v1/consortium/proposals/{proposal_id}").json()["state"] == "Active"
     city(OSLO).vote(proposal_id, "for")
     city(BERLIN).vote(proposal_id, "against")
@@ -139,7 +110,7 @@ def test_proposals_are_422_if_the_state_filter_is_unknown(api):
 @pytest.mark.parametrize("path", ["/v1/consortium", "/v1/consortium/proposals", "/v1/consortium/proposals/1"])
 def test_consortium_routes_are_404_no_consortium_if_a_single_account_governs(path, network, w3, deployed,
                                                                              tmp_path):
-    with _serve(tmp_path, network, w3, deployed).in_background() as server:
+    with serve_api(tmp_path, network, w3, deployed.deployment).in_background() as server:
         answer = httpx.get(server.url + path, timeout=10)
     assert answer.status_code == 404
     error = answer.json()["error"]

@@ -9,41 +9,20 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from glocal_chain.api.service import ApiService
-from glocal_chain.api.settings import ApiSettings
-from glocal_chain.chain.anvil import free_port
 from glocal_chain.chain.dev_accounts import dev_account
-from glocal_chain.deploy.config import ConsortiumConfig, ConsortiumMember, DeployConfig
-from glocal_chain.deploy.deployer import DeployResult, deploy_suite
-from glocal_chain.sdk import GlocalSuite
+from glocal_chain.deploy.deployer import DeployResult
 from glocal_chain.sdk.models import HubStatus
 
-from support import dev_suite
+from support import TIMELOCK_DELAY_S, VOTING_DELAY_S, VOTING_PERIOD_S, advance, deploy_governed, dev_suite, serve_api
 
 CITIES = {10: ("Oslo", ["u4"]), 11: ("Berlin", ["u33"]), 12: ("Baltimore", ["dqc"])}
 OSLO, BERLIN, BALTIMORE = CITIES
 HUB_OPERATOR, OUTSIDER = 5, 8
-VOTING_DELAY_S, VOTING_PERIOD_S, TIMELOCK_DELAY_S = 1, 60, 30
-
-
-def _advance(w3, seconds: int) -> None:
-    w3.provider.make_request("evm_increaseTime", [seconds])
-    w3.provider.make_request("evm_mine", [])
 
 
 @pytest.fixture(scope="module")
 def governed(w3, deployer, tmp_path_factory) -> DeployResult:
-    members = [ConsortiumMember(name=name, account=dev_account(index).address, areas=areas)
-               for index, (name, areas) in CITIES.items()]
-    config = DeployConfig(oracles=[dev_account(1).address], arbiters=[dev_account(2).address],
-                          community_fund=dev_account(3).address, payment_tokens=["native", "test-token"],
-                          consortium=ConsortiumConfig(members=members, quorum_percent=51,
-                                                      voting_delay_s=VOTING_DELAY_S, voting_period_s=VOTING_PERIOD_S,
-                                                      timelock_delay_s=TIMELOCK_DELAY_S))
-    result = deploy_suite(w3, deployer, "governed-web", config, directory=tmp_path_factory.mktemp("governed"),
-                          allow_test_token=True)
-    _advance(w3, 1)
-    return result
+    return deploy_governed(w3, deployer, "governed-web", tmp_path_factory.mktemp("governed"), CITIES)
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +32,7 @@ def suite(w3, governed) -> Any:
 
 @pytest.fixture(scope="module")
 def api(network, w3, governed, tmp_path_factory) -> Iterator[httpx.Client]:
-    tmp = tmp_path_factory.mktemp("api")
-    settings = ApiSettings(port=free_port(), database_url=str(tmp / "api.sqlite"), designs_dir=tmp / "designs",
-                           poll_interval_s=0.1)
-    service = ApiService(settings, network=network, suite=GlocalSuite(w3, governed.deployment))
+    service = serve_api(tmp_path_factory.mktemp("api"), network, w3, governed.deployment)
     with service.in_background() as server, httpx.Client(base_url=server.url, timeout=10) as client:
         yield client
 
@@ -72,7 +48,7 @@ def _send(w3, answer: httpx.Response) -> None:
 def test_proposal_passes_and_runs_if_cities_vote_queue_and_execute_through_built_transactions(api, w3, suite):
     consortium = suite(OSLO).consortium()
     proposal_id = consortium.propose([consortium.actions.set_fee(250)]).proposal_id
-    _advance(w3, VOTING_DELAY_S + 1)
+    advance(w3, VOTING_DELAY_S + 1)
     for city in (OSLO, BERLIN):
         _send(w3, api.post("/v1/transactions/vote", json={"from": dev_account(city).address,
                                                           "proposal_id": proposal_id, "support": "for",
@@ -81,10 +57,10 @@ def test_proposal_passes_and_runs_if_cities_vote_queue_and_execute_through_built
     early = api.post("/v1/transactions/queue", json={"from": dev_account(BALTIMORE).address,
                                                      "proposal_id": proposal_id})
     assert early.status_code == 409 and early.json()["error"]["error_name"] == "GovernorUnexpectedProposalState"
-    _advance(w3, VOTING_PERIOD_S + 1)
+    advance(w3, VOTING_PERIOD_S + 1)
     _send(w3, api.post("/v1/transactions/queue", json={"from": dev_account(BALTIMORE).address,
                                                        "proposal_id": proposal_id}))
-    _advance(w3, TIMELOCK_DELAY_S + 1)
+    advance(w3, TIMELOCK_DELAY_S + 1)
     _send(w3, api.post("/v1/transactions/execute", json={"from": dev_account(OUTSIDER).address,
                                                          "proposal_id": proposal_id}))
     assert api.get(f"/v1/consortium/proposals/{proposal_id}").json()["state"] == "Executed"
@@ -117,20 +93,20 @@ def test_hub_outside_every_area_approved_if_cities_pass_built_proposal(api, w3, 
     outsider = api.post("/v1/transactions/propose-approve-hub", json={"from": dev_account(OUTSIDER).address,
                                                                       "hub_id": nowhere})
     assert outsider.status_code == 409 and outsider.json()["error"]["code"] == "not_a_member"
-    _advance(w3, 1)
+    advance(w3, 1)
     _send(w3, api.post("/v1/transactions/propose-approve-hub", json={"from": dev_account(BALTIMORE).address,
                                                                      "hub_id": nowhere}))
     proposal = api.get("/v1/consortium/proposals").json()[-1]
     assert proposal["actions"] == [f"HubRegistry.approveHub(hubId={nowhere})"]
-    _advance(w3, VOTING_DELAY_S + 1)
+    advance(w3, VOTING_DELAY_S + 1)
     for city in (BALTIMORE, BERLIN):
         _send(w3, api.post("/v1/transactions/vote", json={"from": dev_account(city).address,
                                                           "proposal_id": proposal["proposal_id"], "support": "for"}))
-    _advance(w3, VOTING_PERIOD_S + 1)
+    advance(w3, VOTING_PERIOD_S + 1)
     for step in ("queue", "execute"):
         _send(w3, api.post(f"/v1/transactions/{step}", json={"from": dev_account(OUTSIDER).address,
                                                              "proposal_id": proposal["proposal_id"]}))
-        _advance(w3, TIMELOCK_DELAY_S + 1)
+        advance(w3, TIMELOCK_DELAY_S + 1)
     assert suite(HUB_OPERATOR).hub(nowhere).status is HubStatus.APPROVED
 
 
@@ -138,7 +114,7 @@ def test_unpause_proposed_only_if_something_is_paused(api, w3, suite):
     nothing = api.post("/v1/transactions/propose-unpause", json={"from": dev_account(OSLO).address})
     assert nothing.status_code == 409 and nothing.json()["error"]["code"] == "not_paused"
     _send(w3, api.post("/v1/transactions/pause", json={"from": dev_account(BERLIN).address}))
-    _advance(w3, 1)
+    advance(w3, 1)
     _send(w3, api.post("/v1/transactions/propose-unpause", json={"from": dev_account(OSLO).address}))
     proposal = api.get("/v1/consortium/proposals").json()[-1]
     assert proposal["actions"] == ["OrderEscrow.unpause()", "ProductRegistry.unpause()"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from glocal_chain import webapp
 from glocal_chain.web import error_body
@@ -22,8 +22,6 @@ SECURITY_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Conte
                     "Referrer-Policy": "no-referrer"}
 #: Revalidated on every load (cheap with the ETag): a new release is seen at once.
 CACHE_HEADERS = {"Cache-Control": "no-cache"}
-PAGES = {"/": "buyer.html", "/hub": "hub.html", "/designer": "designer.html", "/arbiter": "arbiter.html",
-         "/consortium": "consortium.html"}
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
                  ".json": "application/json", ".ico": "image/x-icon", ".woff2": "font/woff2"}
@@ -48,16 +46,16 @@ def asset_path(root: Path, relative: str) -> Path | None:
     return candidate if candidate.is_relative_to(base) and candidate != base else None
 
 
-def _page_route(path: str, file: str) -> None:
+def _page_route(path: str, name: str) -> None:
     def page() -> Response:
-        return _file(webapp.PAGES / file, f"page {path}")
+        return HTMLResponse(webapp.render_page(path), headers={**SECURITY_HEADERS, **CACHE_HEADERS})
 
-    page.__name__ = f"page_{file.removesuffix('.html')}"
+    page.__name__ = f"page_{name}"
     router.add_api_route(path, page, methods=["GET"], response_class=Response)
 
 
-for _path, _file_name in PAGES.items():
-    _page_route(_path, _file_name)
+for _path, (_name, _) in webapp.PAGES_BY_PATH.items():
+    _page_route(_path, _name)
 
 
 @router.get("/assets/{path:path}", response_class=Response)
