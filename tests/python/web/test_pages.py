@@ -54,3 +54,18 @@ def test_assets_carry_security_headers_if_fetched(dapp):
         assert response.ok and "javascript" in response.headers["content-type"], url
         assert _directives(response.headers["content-security-policy"]) == _directives(CSP), url
         assert response.headers["x-content-type-options"] == "nosniff", url
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_preloads_exactly_the_modules_it_loads_if_opened(dapp, path):
+    """The layout's modulepreload links (computed from the import statements) name every module the page really
+    loads, and nothing it does not: the module graph is fetched at once, not one import level at a time."""
+    page = dapp(HUB_OPERATOR, path=None)
+    loaded: set[str] = set()
+    page.page.on("request", lambda request: loaded.add(request.url.rsplit("/assets/js/", 1)[-1])
+                 if "/assets/js/" in request.url else None)
+    page.goto(path)
+    expect(page.page.locator("#network-status")).not_to_be_empty()
+    preloaded = page.page.eval_on_selector_all("link[rel=modulepreload]", "(all) => all.map((l) => l.href)")
+    entry = page.page.eval_on_selector("script[type=module]", "(s) => s.src").rsplit("/", 1)[-1]
+    assert {url.rsplit("/", 1)[-1] for url in preloaded} | {entry} == loaded
