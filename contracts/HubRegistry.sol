@@ -47,6 +47,7 @@ contract HubRegistry is IHubRegistry, AccessControl {
     mapping(uint32 hubId => Ratings) private _ratings;
     mapping(uint32 hubId => mapping(address rater => RaterRecord)) private _raters;
     mapping(address approver => bytes12[] areas) private _approverAreas;
+    mapping(uint32 hubId => address suspender) private _suspenders;
 
     /**
      * @param governor Holder of `DEFAULT_ADMIN_ROLE`.
@@ -107,6 +108,14 @@ contract HubRegistry is IHubRegistry, AccessControl {
         Hub storage stored = _existingHub(hubId);
         _requireApproverFor(hubId, stored.geohash);
         if (stored.status == HubStatus.Approved) revert HubStatusUnchanged(hubId, HubStatus.Approved);
+        if (stored.status == HubStatus.Suspended) {
+            // Whoever suspended it, or the consortium, decides: another city's area (even after a move) does not.
+            address suspender = _suspenders[hubId];
+            if (msg.sender != suspender && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+                revert HubSuspendedByOther(hubId, suspender);
+            }
+            delete _suspenders[hubId];
+        }
         stored.status = HubStatus.Approved;
         emit HubApproved(hubId, msg.sender);
     }
@@ -117,6 +126,7 @@ contract HubRegistry is IHubRegistry, AccessControl {
         _requireApproverFor(hubId, stored.geohash);
         if (stored.status != HubStatus.Approved) revert HubNotApproved(hubId, stored.status);
         stored.status = HubStatus.Suspended;
+        _suspenders[hubId] = msg.sender;
         emit HubSuspended(hubId, msg.sender, reason);
     }
 
@@ -162,6 +172,12 @@ contract HubRegistry is IHubRegistry, AccessControl {
             totals.weightedStars - uint96(previous.rating) * previous.weight + uint96(rating) * raterWeight;
         _raters[hubId][rater] = RaterRecord({rating: rating, weight: raterWeight});
         emit HubRated(hubId, orderId, rater, rating, raterWeight);
+    }
+
+    /// @inheritdoc IHubRegistry
+    function suspenderOf(uint32 hubId) external view returns (address) {
+        _existingHub(hubId);
+        return _suspenders[hubId];
     }
 
     /// @inheritdoc IHubRegistry

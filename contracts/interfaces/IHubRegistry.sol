@@ -117,6 +117,8 @@ interface IHubRegistry {
     error InvalidGeohash(bytes12 geohash);
     /// @notice A hub approver acts only on hubs inside its areas; elsewhere only the consortium does.
     error HubOutsideApproverArea(uint32 hubId, address approver);
+    /// @notice A suspended hub is reinstated only by whoever suspended it, or by the consortium.
+    error HubSuspendedByOther(uint32 hubId, address suspender);
     /// @notice An approver has at most `max` areas.
     error TooManyApproverAreas(uint256 count, uint256 max);
     /// @notice A rating must be 1 to 5.
@@ -143,6 +145,12 @@ interface IHubRegistry {
     function setHubApproverAreas(address approver, bytes12[] calldata areas) external;
 
     /**
+     * @notice Who suspended a suspended hub (the zero address otherwise): it, or the consortium, reinstates it.
+     * @param hubId The hub.
+     */
+    function suspenderOf(uint32 hubId) external view returns (address);
+
+    /**
      * @notice The areas in which `approver` approves and suspends hubs.
      * @param approver Any account.
      */
@@ -162,7 +170,8 @@ interface IHubRegistry {
 
     /**
      * @notice Approves a pending hub or reinstates a suspended one: a hub approver whose areas cover the
-     * hub, or `DEFAULT_ADMIN_ROLE` (the consortium) anywhere.
+     * hub, or `DEFAULT_ADMIN_ROLE` (the consortium) anywhere. A suspended hub is reinstated only by the
+     * approver who suspended it, or by the consortium.
      * @param hubId The hub.
      */
     function approveHub(uint32 hubId) external;

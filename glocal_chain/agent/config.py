@@ -12,6 +12,7 @@ from glocal_chain.config import load_toml_model
 from glocal_chain.errors import ConfigError, GlocalError
 from glocal_chain.printers.local import LocalPrinter
 from glocal_chain.sdk.inputs import DEFAULT_TRACKING_FORMAT, tracking_number
+from glocal_chain.web.origins import web_origins
 
 
 class PrinterConfig(BaseModel):
@@ -61,6 +62,11 @@ class AgentConfig(BaseModel):
     printer_timeout_s: float = Field(default=300.0, gt=0)
     poll_interval_s: float = Field(default=0.5, gt=0)
     metrics_port: int | None = 0
+    # Where /status, /healthz and /metrics listen: 127.0.0.1 (this machine only), or e.g. 0.0.0.0 so that the
+    # operator's browser elsewhere on the hub's network can read /status.
+    metrics_host: str = "127.0.0.1"
+    # Web app origins (e.g. "http://127.0.0.1:8080") whose pages may read /status (CORS); default: none.
+    web_origins: list[str] = Field(default_factory=list)
     product_capabilities: dict[int, int] = Field(default_factory=dict)
     product_materials: dict[int, str] = Field(default_factory=dict)
     tracking_format: str = DEFAULT_TRACKING_FORMAT  # placeholders {hub} and {order}
@@ -73,6 +79,11 @@ class AgentConfig(BaseModel):
         except GlocalError as exc:
             raise ValueError(exc.message) from exc
         return value
+
+    @field_validator("web_origins")
+    @classmethod
+    def _valid_web_origins(cls, value: list[str]) -> list[str]:
+        return web_origins(value, "http://127.0.0.1:8080")
 
     def database_path(self) -> Path:
         return self.database or data_dir() / f"agent-hub-{self.hub_id}.db"

@@ -55,7 +55,8 @@ class AgentRunner:
         self.observability = None
         if config.metrics_port is not None:
             self.observability = AgentObservability(self._metrics, config.metrics_port, self._health,
-                                                    lambda: self.agent.status)
+                                                    lambda: self.agent.status, config.metrics_host,
+                                                    config.web_origins)
 
     def _metrics(self) -> dict[str, float]:
         values: dict[str, float] = {k: v for k, v in asdict(self.agent.metrics).items() if isinstance(v, int)}
@@ -76,8 +77,8 @@ class AgentRunner:
         if self.observability is not None:
             self.observability.start()
             self.agent.store.set_endpoint(self.observability.port, os.getpid())
-            log.info("agent status, health and metrics on http://127.0.0.1:%d (/status, /healthz, /metrics)",
-                     self.observability.port)
+            log.info("agent status, health and metrics on http://%s:%d (/status, /healthz, /metrics)",
+                     self.config.metrics_host, self.observability.port)
         try:
             self.agent.run(stop)
         finally:

@@ -124,9 +124,14 @@ class Actions:
         return self._one(sender, self.hubs.functions.suspendHub(hub_id, reason), f"suspend hub {hub_id}")
 
     def pause(self, sender: str) -> dict[str, Any]:
-        """Two transactions: new orders (the escrow) and new offers (the product registry) stop."""
-        return self.unsigned.sequence(sender, [(self.escrow.functions.pause(), "pause new orders"),
-                                               (self.products.functions.pause(), "pause new offers")])
+        """New orders (the escrow) and new offers (the product registry) stop: a transaction for each that still
+        runs (409 `already_paused` when both are paused)."""
+        running = [(contract.functions.pause(), what) for contract, what in
+                   ((self.escrow, "pause new orders"), (self.products, "pause new offers"))
+                   if not contract.functions.paused().call()]
+        if not running:
+            raise Conflict("new orders and new offers are paused already", "from", "already_paused")
+        return self.unsigned.sequence(sender, running)
 
     def propose_approve_hub(self, sender: str, hub_id: int) -> dict[str, Any]:
         """A member city proposes that the consortium approve a hub outside every city's area."""

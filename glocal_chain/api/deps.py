@@ -45,6 +45,7 @@ class ApiServices:
     network: PublicNetwork
     uploads: UploadQuota
     streams: StreamSlots
+    agent_origins: tuple[str, ...] = ()  # hub agents the web app's pages may read from (their CSP connect-src)
 
 
 def services(request: Request) -> ApiServices:

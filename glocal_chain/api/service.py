@@ -49,7 +49,8 @@ class ApiService:
                                     self._chain_head, settings.max_design_bytes, self._indexer_role,
                                     PublicNetwork(network.name, network.chain_id,
                                                   settings.public_rpc_urls or list(network.rpc_urls)),
-                                    UploadQuota(settings.design_quota_bytes), StreamSlots(settings.max_streams))
+                                    UploadQuota(settings.design_quota_bytes), StreamSlots(settings.max_streams),
+                                    tuple(settings.agent_origins))
         self.app = create_app(self.services)
 
     def _chain_head(self) -> int:

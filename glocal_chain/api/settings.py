@@ -5,16 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from glocal_chain.chain.networks import data_dir
 from glocal_chain.indexer.settings import ENV_FIELDS as INDEXER_ENV_FIELDS
 from glocal_chain.indexer.settings import IndexerSettings, load_settings
+from glocal_chain.web.origins import web_origins
 
 MIB = 1024 * 1024
 ENV_FIELDS = {**INDEXER_ENV_FIELDS, "host": "HOST", "port": "PORT", "designs_dir": "DESIGNS_DIR",
               "max_design_bytes": "MAX_DESIGN_BYTES", "indexer": "INDEXER",
-              "design_quota_bytes": "DESIGN_QUOTA_BYTES", "max_streams": "MAX_STREAMS"}
+              "design_quota_bytes": "DESIGN_QUOTA_BYTES", "max_streams": "MAX_STREAMS",
+              "agent_origins": "AGENT_ORIGINS"}
 
 
 class ApiSettings(IndexerSettings):
@@ -29,6 +31,18 @@ class ApiSettings(IndexerSettings):
     # True: this process also indexes (the writer, or a standby while another holds the PostgreSQL writer
     # lock); False: a stateless reader of a read model `glocal indexer run` keeps.
     indexer: bool = True
+    # Hub agents' origins (e.g. "http://192.168.1.40:9464") whose /status the hub page may read: added to the
+    # pages' CSP connect-src. From the environment: comma-separated (GLOCAL_API_AGENT_ORIGINS). Default: none.
+    agent_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("agent_origins", mode="before")
+    @classmethod
+    def _valid_agent_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part for part in value.split(",") if part.strip()]
+        if not isinstance(value, list):
+            return value
+        return web_origins(value, "http://192.168.1.40:9464")
 
     def designs(self) -> Path:
         return self.designs_dir or data_dir() / "designs"

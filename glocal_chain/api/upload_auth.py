@@ -62,13 +62,32 @@ class UploadQuota:
         self.limit = limit
         self._clock = clock
         self._stored: dict[str, deque[tuple[float, int]]] = defaultdict(deque)
+        self._uploading: set[str] = set()
         self._lock = threading.Lock()
 
     def _used(self, address: str, now: float) -> int:
-        entries = self._stored[address]
+        entries = self._stored.get(address)
+        if entries is None:
+            return 0
         while entries and entries[0][0] <= now - QUOTA_WINDOW_S:
             entries.popleft()
+        if not entries:
+            del self._stored[address]  # an address that stored nothing for a day is forgotten
+            return 0
         return sum(size for _, size in entries)
+
+    def begin(self, address: str) -> bool:
+        """Claims the address's one upload slot: False while another upload of it is in flight (so that parallel
+        uploads cannot each pass the quota check before any is recorded)."""
+        with self._lock:
+            if address in self._uploading:
+                return False
+            self._uploading.add(address)
+            return True
+
+    def end(self, address: str) -> None:
+        with self._lock:
+            self._uploading.discard(address)
 
     def retry_after_s(self, address: str, size: int) -> int | None:
         """None if `address` may store `size` more bytes now; else the seconds until it may (the whole window
@@ -79,7 +98,7 @@ class UploadQuota:
             if used + size <= self.limit:
                 return None
             freed = used
-            for stamp, stored in self._stored[address]:
+            for stamp, stored in self._stored.get(address, ()):
                 freed -= stored
                 if freed + size <= self.limit:
                     return max(1, math.ceil(stamp + QUOTA_WINDOW_S - now))

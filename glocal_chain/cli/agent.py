@@ -39,7 +39,7 @@ def run(config: ConfigOption) -> None:
         signal.signal(sig, lambda *_: stop.set())
     port = runner.observability.port if runner.observability else None
     typer.echo(f"agent for hub {runner.config.hub_id} running"
-               + (f"; status, health and metrics on 127.0.0.1:{port}" if port else ""))
+               + (f"; status, health and metrics on {runner.config.metrics_host}:{port}" if port else ""))
     runner.run(stop)
 
 

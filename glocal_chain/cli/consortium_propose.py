@@ -18,7 +18,7 @@ from glocal_chain.sdk.suite import GlocalSuite
 app = typer.Typer(help="Propose a decision to the member cities (a member's wallet signs).", no_args_is_help=True)
 
 DescriptionOption = Annotated[str | None, typer.Option(
-    "--description", help="What the members read (default: the action and the time).")]
+    "--description", help="What the members read (default: the action, the proposer and the block).")]
 AreasOption = Annotated[str, typer.Option("--areas", help="Comma-separated geohash prefixes, e.g. u4,u33.")]
 Build = Callable[[GlocalSuite, Consortium], ProposedAction]
 

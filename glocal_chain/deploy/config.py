@@ -29,6 +29,11 @@ def _check_account(value: str) -> str:
     return Web3.to_checksum_address(value)
 
 
+def quorum_votes(members: int, quorum_percent: int) -> int:
+    """The votes a proposal needs: `quorum_percent` of the members, rounded up (as ConsortiumGovernor counts)."""
+    return -(-members * quorum_percent // 100)
+
+
 class ConsortiumMember(BaseModel):
     """A member city: its account gets one vote, the pauser role and the hub approver role in its areas."""
 
@@ -69,7 +74,14 @@ class ConsortiumConfig(BaseModel):
     voting_delay_s: int = Field(default=3600, ge=1, le=30 * 86400)
     voting_period_s: int = Field(default=3 * 86400, ge=10, le=90 * 86400)
     #: Between a passed proposal's queueing and its execution.
-    timelock_delay_s: int = Field(default=2 * 86400, ge=0, le=90 * 86400)
+    timelock_delay_s: int = Field(default=2 * 86400, ge=1, le=90 * 86400)
+
+    @model_validator(mode="after")
+    def _no_city_decides_alone(self) -> ConsortiumConfig:
+        if quorum_votes(len(self.members), self.quorum_percent) < min(2, len(self.members)):
+            raise ValueError(f"quorum_percent {self.quorum_percent} lets one city of {len(self.members)} pass a "
+                             "proposal alone: raise it so that the quorum is at least 2 votes")
+        return self
 
     @model_validator(mode="after")
     def _members_are_distinct(self) -> ConsortiumConfig:
@@ -86,6 +98,8 @@ class DeployConfig(BaseModel):
     or "test-token" (deploys the suite's TestToken: local networks only). With a `consortium`, its
     timelock governs (it holds every admin role) and the deployer keeps nothing; without one, `governor`
     does (tests and development)."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt key (`consortum`) is an error, never a default
 
     consortium: ConsortiumConfig | None = None
     governor: str = DEPLOYER

@@ -94,6 +94,8 @@ class _Deployer:
     def run(self, allow_test_token: bool) -> tuple[dict[str, DeployedContract], dict[str, str]]:
         cfg = self.config
         deployer = self.sender.address
+        if cfg.consortium:
+            self.refuse_deployer_roles()
         hubs = self.deploy("HubRegistry", deployer)
         products = self.deploy("ProductRegistry", deployer, hubs.address)
         escrow_config = (cfg.fee_bps, cfg.quorum, cfg.accept_window_s, cfg.dispute_window_s, cfg.arbitration_window_s,
@@ -130,7 +132,33 @@ class _Deployer:
             for name in SUITE_CONTRACTS:
                 self.grant(name, "DEFAULT_ADMIN_ROLE", governor)
                 self.renounce(name, "DEFAULT_ADMIN_ROLE")
+        if cfg.consortium:
+            self.check_deployer_keeps_nothing(governor)
         return self.records, tokens
+
+    def refuse_deployer_roles(self) -> None:
+        """With a consortium the deployer keeps nothing: no role of the config may name its address."""
+        cfg, deployer = self.config, self.sender.address
+        named = {"pausers": cfg.pausers, "oracles": cfg.oracles, "arbiters": cfg.arbiters,
+                 "community_fund": [cfg.community_fund],
+                 "consortium.members": [m.account for m in cfg.consortium.members] if cfg.consortium else []}
+        for field, accounts in named.items():
+            if any(account.lower() == deployer.lower() for account in accounts):
+                raise DeploymentError(f"`{field}` names the deploying account {deployer}, but with a [consortium] the "
+                                      "deployer keeps nothing: deploy from another wallet or name another account")
+
+    def check_deployer_keeps_nothing(self, timelock: str) -> None:
+        """Reads the hand-over back from the chain: the timelock administers everything, the deployer nothing."""
+        deployer, admin = self.sender.address, ROLES["DEFAULT_ADMIN_ROLE"]
+        for name in (*SUITE_CONTRACTS, "ConsortiumTimelock"):
+            functions = self.contracts[name].functions
+            kept = [role for role, role_id in ROLES.items() if functions.hasRole(role_id, deployer).call()]
+            if kept:
+                raise DeploymentError(f"the hand-over failed: the deployer still holds {', '.join(kept)} on {name}")
+            if name != "ConsortiumTimelock" and not functions.hasRole(admin, timelock).call():
+                raise DeploymentError(f"the hand-over failed: the timelock is not the admin of {name}")
+        if self.contracts["ConsortiumMembership"].functions.owner().call() != timelock:
+            raise DeploymentError("the hand-over failed: the timelock does not own the membership")
 
     def renounce(self, contract_name: str, role: str) -> None:
         self.sender.transact(self.contracts[contract_name].functions.renounceRole(ROLES[role], self.sender.address),

@@ -3,20 +3,24 @@
 
 from __future__ import annotations
 
-import math
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, cast
 
 from web3 import Web3
 from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractCustomError, ContractLogicError
+from web3.types import TxParams
 
 from glocal_chain.chain.artifacts import GOVERNANCE
+from glocal_chain.chain.transactions import revert_from_exception
+from glocal_chain.deploy.config import quorum_votes
 from glocal_chain.geo import from_bytes12
 from glocal_chain.sdk.connection import SuiteConnection
 from glocal_chain.sdk.inputs import InputError, require_address
-from glocal_chain.sdk.proposals import ProposalActions, ProposedAction
+from glocal_chain.sdk.proposals import ProposalActions, ProposalCall, ProposedAction
 
 
 class ProposalState(IntEnum):
@@ -33,6 +37,9 @@ class ProposalState(IntEnum):
 
 
 OPEN_STATES = (ProposalState.Pending, ProposalState.Active, ProposalState.Succeeded, ProposalState.Queued)
+#: Blocks per eth_getLogs request (Besu refuses ranges above its --rpc-max-logs-range, 1,000 by default on some
+#: versions; QBFT blocks are final, so what was read stays read).
+LOG_RANGE_BLOCKS = 1_000
 #: The governor's clock is the latest block's timestamp: it stands still between blocks.
 LOCAL_CLOCK_HINT = " (a local chain makes blocks only for transactions: `glocal chain advance SECONDS`)"
 #: GovernorCountingSimple's ballot.
@@ -94,6 +101,9 @@ class Consortium:
         self.timelock = connection.contract("ConsortiumTimelock")
         self.governor = connection.contract("ConsortiumGovernor")
         self.actions = ProposalActions(connection, self.membership, self.governor, self.timelock)
+        self._lock = threading.Lock()
+        self._seen: list[dict[str, Any]] = []
+        self._scanned_to = connection.deployment.contracts["ConsortiumGovernor"].block_number - 1
 
     # ------------------------------------------------------------------ members and rules
     def members(self) -> list[Member]:
@@ -106,7 +116,7 @@ class Consortium:
     def rules(self) -> Rules:
         members = self.membership.functions.memberCount().call()
         percent = self.governor.functions.quorumNumerator().call()
-        return Rules(members=members, quorum_percent=percent, quorum_now=math.ceil(members * percent / 100),
+        return Rules(members=members, quorum_percent=percent, quorum_now=quorum_votes(members, percent),
                      voting_delay_s=self.governor.functions.votingDelay().call(),
                      voting_period_s=self.governor.functions.votingPeriod().call(),
                      timelock_delay_s=self.timelock.functions.getMinDelay().call())
@@ -136,6 +146,7 @@ class Consortium:
             after = self.connection.w3.eth.block_number
             description = "; ".join(a.summary for a in actions) + f" (proposed by {proposer} after block {after})"
         calls = [c for action in actions for c in action.calls]
+        self._rehearse(calls)
         return self.governor.functions.propose([c.target for c in calls], [c.value for c in calls],
                                                [c.calldata for c in calls], description)
 
@@ -186,9 +197,16 @@ class Consortium:
         return [p for p in found if p.state in open_names] if open_only else found
 
     def _created(self) -> list[dict[str, Any]]:
-        start = self.connection.deployment.contracts["ConsortiumGovernor"].block_number
-        logs = self.governor.events.ProposalCreated.get_logs(from_block=start)
-        return [dict(log["args"]) for log in logs]
+        """Every ProposalCreated so far. Read once, then only the blocks since the last read (a long-lived suite,
+        such as the API's, does not rescan the chain), in ranges no node refuses (Besu caps eth_getLogs ranges)."""
+        with self._lock:
+            head = int(self.connection.w3.eth.block_number)
+            for low in range(self._scanned_to + 1, head + 1, LOG_RANGE_BLOCKS):
+                logs = self.governor.events.ProposalCreated.get_logs(from_block=low,
+                                                                     to_block=min(low + LOG_RANGE_BLOCKS - 1, head))
+                self._seen.extend(dict(log["args"]) for log in logs)
+            self._scanned_to = max(self._scanned_to, head)
+            return list(self._seen)
 
     def _read(self, created: dict[str, Any]) -> Proposal:
         proposal_id = int(created["proposalId"])
@@ -205,6 +223,19 @@ class Consortium:
                         eta=functions.proposalEta(proposal_id).call(),
                         actions=[self.actions.describe_call(t, c) for t, c in zip(targets, calldatas, strict=True)],
                         targets=targets, values=list(created["values"]), calldatas=calldatas)
+
+    def _rehearse(self, calls: list[ProposalCall]) -> None:
+        """Each call as the timelock will make it, on today's state: a decision the contracts would refuse is
+        refused now, not after the vote and the delay (calls that depend on an earlier one of the same proposal
+        are rehearsed alone, so such a proposal is checked only as far as that)."""
+        timelock = self.timelock.address
+        for call in calls:
+            what = self.actions.describe_call(call.target, call.calldata)
+            try:
+                self.connection.w3.eth.call(cast(TxParams, {"from": timelock, "to": call.target,
+                                                            "data": call.calldata, "value": call.value}))
+            except (ContractCustomError, ContractLogicError) as exc:
+                raise revert_from_exception(exc, f"the proposal would fail when executed: {what}") from exc
 
     def _operation(self, proposal: Proposal) -> tuple[list[str], list[int], list[bytes], bytes]:
         return (proposal.targets, proposal.values, proposal.calldatas,

@@ -10,6 +10,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from glocal_chain.chain.reverts import ROLE_IDS, role_name
+from glocal_chain.deploy.config import quorum_votes
 from glocal_chain.geo import to_bytes12
 from glocal_chain.sdk.connection import SuiteConnection
 from glocal_chain.sdk.inputs import InputError, require_address
@@ -126,8 +127,9 @@ class ProposalActions:
                               (self._call("HubRegistry", "suspendHub", hub_id, reason),))
 
     def unpause(self) -> ProposedAction:
-        """Lifts the pause of each contract paused now (unpausing one that is not would fail the whole proposal;
-        only the timelock unpauses, so what is paused now is still paused when the proposal runs)."""
+        """Lifts the pause of each contract paused now (unpausing one that is not would fail the whole proposal).
+        Only the timelock unpauses, so it stays paused until this runs, unless another unpause proposal runs first
+        (then this one fails when executed, with ExpectedPause: nothing was left to lift)."""
         paused = [name for name in PAUSABLE if self.contracts[name].functions.paused().call()]
         if not paused:
             raise InputError("nothing is paused: neither new orders (OrderEscrow) nor new offers (ProductRegistry)")
@@ -143,6 +145,11 @@ class ProposalActions:
                    (quorum_percent, "ConsortiumGovernor", "updateQuorumNumerator", "quorum {} % of the members"),
                    (timelock_delay_s, "ConsortiumTimelock", "updateDelay", "timelock delay {} s")]
         given = [(value, contract, function, text) for value, contract, function, text in changes if value is not None]
+        if quorum_percent is not None:
+            members = self.contracts["ConsortiumMembership"].functions.memberCount().call()
+            if not 1 <= quorum_percent <= 100 or quorum_votes(members, quorum_percent) < min(2, members):
+                raise InputError(f"a quorum of {quorum_percent} % of {members} members would let one city pass a "
+                                 "proposal alone (or is not a share): at least 2 votes, at most 100 %")
         if not given:
             raise InputError("say which rule changes (--voting-delay-s, --voting-period-s, --quorum-percent, "
                              "--timelock-delay-s)")

@@ -54,6 +54,7 @@ class GlocalSuite:
         self._placement = Placement(connection, self._tokens, lambda token: self._supports_permit(token))
         self._orders = Orders(connection, self._catalogue)
         self._governance = Governance(connection, self._catalogue)
+        self._consortium: Consortium | None = None
         self.w3, self.deployment, self.sender = w3, deployment, sender
         self.hubs, self.products, self.escrow = connection.hubs, connection.products, connection.escrow
 
@@ -241,8 +242,11 @@ class GlocalSuite:
 
     # ------------------------------------------------------------------ consortium administration
     def consortium(self) -> Consortium:
-        """The member cities and their proposals (a deployment made with a [consortium])."""
-        return Consortium(self._connection)
+        """The member cities and their proposals (a deployment made with a [consortium]); one per suite, so that
+        the proposals read from the chain are read once."""
+        if self._consortium is None:
+            self._consortium = Consortium(self._connection)
+        return self._consortium
 
     def approve_hub(self, hub_id: int) -> Hub:
         return self._governance.approve_hub(hub_id)

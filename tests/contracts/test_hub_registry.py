@@ -325,3 +325,49 @@ def test_role_changes_emit_events_if_governor(hubs, gov, stranger):
     tx = hubs.revokeRole(ROLES["HUB_APPROVER_ROLE"], stranger, {"from": gov})
     assert tx.events["RoleRevoked"]["account"] == stranger
     assert web3.keccak(text="HUB_APPROVER_ROLE") == ROLES["HUB_APPROVER_ROLE"]
+
+
+# ---------------------------------------------------------------- who reinstates a suspended hub
+
+@pytest.fixture
+def neighbour_approver(hubs, gov, designer):
+    """`designer` as a second hub approver (not an admin) whose area overlaps `local_approver`'s."""
+    hubs.grantRole(ROLES["HUB_APPROVER_ROLE"], designer, {"from": gov})
+    _set_areas(hubs, gov, designer, b"u4", b"u33")
+    return designer
+
+
+def test_approve_hub_reverts_if_hub_was_suspended_by_another_approver(hubs, gov, hub_id, local_approver,
+                                                                      neighbour_approver):
+    _set_areas(hubs, gov, local_approver, b"u4pr")
+    hubs.suspendHub(hub_id, "unsafe printer", {"from": local_approver})
+    assert hubs.suspenderOf(hub_id) == local_approver
+    with reverts("HubSuspendedByOther"):
+        hubs.approveHub(hub_id, {"from": neighbour_approver})
+
+
+def test_approve_hub_reinstates_if_suspender_or_consortium(hubs, gov, hub_id, local_approver):
+    _set_areas(hubs, gov, local_approver, b"u4pr")
+    hubs.suspendHub(hub_id, "", {"from": local_approver})
+    hubs.approveHub(hub_id, {"from": local_approver})
+    assert hubs.hub(hub_id)["status"] == HubStatus.APPROVED
+    assert hubs.suspenderOf(hub_id) == "0x" + "00" * 20
+    hubs.suspendHub(hub_id, "", {"from": local_approver})
+    tx = hubs.approveHub(hub_id, {"from": gov})  # the consortium overrides
+    assert tx.events["HubApproved"]["approver"] == gov and hubs.hub(hub_id)["status"] == HubStatus.APPROVED
+
+
+def test_approve_hub_reverts_if_suspended_hub_moved_into_another_area(hubs, gov, hub_id, hub_operator,
+                                                                      local_approver, neighbour_approver):
+    """Forum shopping: suspended in one city, the hub declares a place in a more lenient city's area."""
+    _set_areas(hubs, gov, local_approver, b"u4pr")
+    hubs.suspendHub(hub_id, "", {"from": local_approver})
+    hubs.updateHubProfile(hub_id, GEOHASH_FAR, 0, "", {"from": hub_operator})
+    assert hubs.hub(hub_id)["status"] == HubStatus.SUSPENDED
+    with reverts("HubSuspendedByOther"):
+        hubs.approveHub(hub_id, {"from": neighbour_approver})
+
+
+def test_suspender_of_reverts_if_hub_unknown(hubs):
+    with reverts("HubNotFound"):
+        hubs.suspenderOf(999)

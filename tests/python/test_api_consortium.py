@@ -115,3 +115,29 @@ def test_consortium_routes_are_404_no_consortium_if_a_single_account_governs(pat
     assert answer.status_code == 404
     error = answer.json()["error"]
     assert error["code"] == "no_consortium" and "has no consortium" in error["message"]
+
+
+def test_proposals_read_in_small_log_ranges_and_incrementally_if_node_caps_ranges(w3, governed, city, monkeypatch):
+    """A node such as Besu refuses a long eth_getLogs range: proposals are read in ranges of LOG_RANGE_BLOCKS,
+    and a suite that lives on (the API's) reads only the blocks it has not read yet."""
+    from glocal_chain.sdk import consortium as module
+
+    monkeypatch.setattr(module, "LOG_RANGE_BLOCKS", 3)
+    ranges: list[tuple[int, int]] = []
+    reader = dev_suite(w3, governed.deployment, OSLO).consortium()
+    real_get_logs = reader.governor.events.ProposalCreated.get_logs
+
+    def capped(from_block: int, to_block: int):
+        assert to_block - from_block < 3, (from_block, to_block)  # what a capped node would refuse
+        ranges.append((from_block, to_block))
+        return real_get_logs(from_block=from_block, to_block=to_block)
+
+    monkeypatch.setattr(reader.governor.events.ProposalCreated, "get_logs", capped)
+    before = {p.proposal_id for p in reader.proposals(open_only=False)}
+    assert before == {p.proposal_id for p in city(BERLIN).proposals(open_only=False)}
+    first_pass = len(ranges)
+    assert first_pass >= (w3.eth.block_number - governed.deployment.contracts["ConsortiumGovernor"].block_number) // 3
+    proposer = city(BERLIN)
+    made = proposer.propose([proposer.actions.set_lead_time_cap(100)]).proposal_id
+    assert made in {p.proposal_id for p in reader.proposals(open_only=False)}
+    assert len(ranges) - first_pass <= 2  # only the new blocks were read

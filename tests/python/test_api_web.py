@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -18,7 +20,7 @@ from eth_account import Account
 from glocal_chain.api.routes.pages import CONTENT_SECURITY_POLICY
 from glocal_chain.api.service import ApiService
 from glocal_chain.api.settings import ApiSettings
-from glocal_chain.api.upload_auth import design_upload_headers
+from glocal_chain.api.upload_auth import UploadQuota, design_upload_headers
 from glocal_chain.chain.anvil import free_port
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.events.stream import wait_for
@@ -30,6 +32,7 @@ from support import dev_suite
 
 PRICE = 1_000_000
 OPERATOR, ORACLE, ARBITER, FUND, DESIGNER, HUB_OPERATOR, NEW_OPERATOR, BUYER, PERMIT_BUYER, UPLOADER = range(10)
+PARALLEL_UPLOADER = 11  # an address of its own: its quota and its upload slot are untouched by the other tests
 QUOTA = 3_000
 
 
@@ -289,6 +292,50 @@ def test_design_upload_refused_with_retry_after_if_address_quota_is_used(api):
     assert other.status_code == 201  # the quota is per address
 
 
+def test_design_upload_refused_if_same_address_uploads_in_parallel(api):
+    """Parallel uploads cannot each pass the quota check before one is recorded: one upload per address at a
+    time; the other is a 429 at once, and the first completes."""
+    content = b"; slow part\n" * 100
+    release, answers = threading.Event(), {}
+
+    def slow_body():
+        yield content[:600]
+        release.wait(10)
+        yield content[600:]
+
+    def first_upload():
+        answers["first"] = api.post("/v1/designs", content=slow_body(),
+                                    headers=design_upload_headers(dev_account(PARALLEL_UPLOADER), content))
+
+    uploading = threading.Thread(target=first_upload)
+    uploading.start()
+    try:
+        time.sleep(0.5)  # the first upload is streaming
+        other = b"G28\n; another part\n"
+        second = api.post("/v1/designs", content=other,
+                          headers=design_upload_headers(dev_account(PARALLEL_UPLOADER), other))
+        assert second.status_code == 429 and "in progress" in second.json()["error"]["message"]
+    finally:
+        release.set()
+        uploading.join(15)
+    assert answers["first"].status_code == 201
+    again = b"G28\n; another part\n"
+    assert api.post("/v1/designs", content=again,
+                    headers=design_upload_headers(dev_account(PARALLEL_UPLOADER), again)).status_code == 201
+
+
+def test_upload_quota_forgets_address_if_it_stored_nothing_for_a_day():
+    now = [1_000_000.0]
+    quota = UploadQuota(100, clock=lambda: now[0])
+    quota.record("0xA", 60)
+    assert quota.retry_after_s("0xA", 50) is not None and quota.retry_after_s("0xB", 50) is None
+    assert (quota.begin("0xA"), quota.begin("0xA")) == (True, False)
+    quota.end("0xA")
+    now[0] += 24 * 3600 + 1
+    assert quota.retry_after_s("0xA", 100) is None
+    assert quota._stored == {}  # no memory kept for addresses that stored nothing in the window
+
+
 @pytest.mark.parametrize("path", ["/", "/hub", "/designer", "/arbiter", "/consortium"])
 def test_page_is_html_with_security_headers_if_requested(api, path):
     page = api.get(path)
@@ -320,6 +367,8 @@ def test_pause_stops_new_orders_if_both_built_transactions_are_sent(api, market,
         refused = api.post("/v1/transactions/place-order", json={"buyer": _me(BUYER), "product_id": market["product"],
                                                                   "hub_id": market["hub_id"]})
         assert refused.status_code == 409 and refused.json()["error"]["error_name"] == "EnforcedPause"
+        again = api.post("/v1/transactions/pause", json={"from": _me(OPERATOR)})
+        assert again.status_code == 409 and again.json()["error"]["code"] == "already_paused"
     finally:
         market["suite"](OPERATOR).unpause()
     assert wait_for(lambda: not market["buyer"].config()["paused"], 5)

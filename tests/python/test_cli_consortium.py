@@ -144,6 +144,11 @@ def test_admin_actions_refused_if_signer_is_not_the_consortium(glocal):
     assert "is not a member city" in glocal("consortium", "propose", "set-fee", "100", "--wallet", "fablab",
                                             ok=False)
     assert "no proposal 999" in glocal("consortium", "status", "999", ok=False)
+    too_high = glocal("consortium", "propose", "set-fee", "9000", "--wallet", "oslo", ok=False)
+    assert "the proposal would fail when executed: OrderEscrow.setFee(feeBps=9000)" in too_high
+    assert "InvalidBps(bps=9000)" in too_high
+    assert "would let one city pass a proposal alone" in glocal(
+        "consortium", "propose", "set-voting-rules", "--quorum-percent", "33", "--wallet", "oslo", ok=False)
 
 
 def test_city_approves_hubs_only_in_its_area_if_not_consortium(glocal):

@@ -137,6 +137,8 @@ def test_deploy_config_refuses_if_consortium_config_leaves_deployer_a_part(confi
     (_consortium(members=[{"name": "A", "account": dev_account(10).address, "areas": ["u4a"]}]), "invalid geohash"),
     (_consortium(members=[{"name": "A", "account": "0x1234"}]), "is not an address"),
     (_consortium(quorum_percent=0), "greater than or equal to 1"),
+    (_consortium(quorum_percent=50), "lets one city of 2 pass a proposal alone"),
+    (_consortium(timelock_delay_s=0), "greater than or equal to 1"),
     (_consortium(mayor="me"), "Extra inputs are not permitted"),
 ])
 def test_deploy_config_refuses_if_consortium_is_malformed(consortium, message):
@@ -147,3 +149,17 @@ def test_deploy_config_refuses_if_consortium_is_malformed(consortium, message):
 def test_deploy_config_without_deployer_roles_if_consortium_given():
     config = DeployConfig(consortium=_consortium(), community_fund=dev_account(3).address)
     assert config.hub_approvers == [] and config.pausers == []
+
+
+def test_deploy_config_refuses_if_key_misspelt():
+    with pytest.raises(ValueError, match="consortum"):
+        DeployConfig(consortum=_consortium(), community_fund=dev_account(3).address)
+
+
+def test_deploy_refuses_before_sending_if_consortium_config_names_deployer_account(w3, deployer, tmp_path):
+    members = [*_consortium()["members"], {"name": "Deployer town", "account": deployer.address, "areas": []}]
+    config = DeployConfig(consortium=_consortium(members=members), community_fund=dev_account(3).address)
+    block = w3.eth.block_number
+    with pytest.raises(DeploymentError, match="names the deploying account"):
+        deploy_suite(w3, deployer, "mine", config, directory=tmp_path)
+    assert w3.eth.block_number == block  # nothing was sent

@@ -28,17 +28,16 @@ QUOTA_RESPONSE: dict[int | str, dict[str, Any]] = {429: {
     "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}}}
 
 
-def _over_quota(retry_after_s: int, quota: int) -> JSONResponse:
-    return JSONResponse(error_body("quota_exceeded", f"this address has used its quota of {quota} bytes per 24 hours; "
-                                   f"try again in {retry_after_s} s", "body"),
-                        status_code=429, headers={"Retry-After": str(retry_after_s)})
+def _over_quota(retry_after_s: int, quota: int, why: str = "") -> JSONResponse:
+    why = why or f"this address has used its quota of {quota} bytes per 24 hours; try again in {retry_after_s} s"
+    return JSONResponse(error_body("quota_exceeded", why, "body"), status_code=429,
+                        headers={"Retry-After": str(retry_after_s)})
 
 
 async def _receive(request: Request, upload: DesignUpload, api: ApiServices, uploader: str) -> JSONResponse | None:
     """Streams the body into `upload` (TooLarge past the size limit); a 429 once it passes the quota."""
     async for chunk in request.stream():
-        if upload.size + len(chunk) > api.max_design_bytes:
-            raise TooLarge(f"the design is over the limit of {api.max_design_bytes} bytes", "body")
+        _refuse_if_too_large(upload.size + len(chunk), f"over {upload.size}", api)
         retry = api.uploads.retry_after_s(uploader, upload.size + len(chunk))
         if retry is not None:
             return _over_quota(retry, api.uploads.limit)
@@ -63,11 +62,13 @@ async def upload_design(request: Request,
     uploader = verify_upload(address(x_glocal_address, "x-glocal-address"), digest, x_glocal_signature)
     declared = request.headers.get("content-length", "")
     size = int(declared[:19]) if declared.isascii() and declared.isdigit() else 0
-    if size > api.max_design_bytes:
-        raise TooLarge(f"the design is {declared} bytes; the limit is {api.max_design_bytes}", "body")
+    _refuse_if_too_large(size, declared, api)
     retry = api.uploads.retry_after_s(uploader, size)
     if retry is not None:
         return _over_quota(retry, api.uploads.limit)
+    if not api.uploads.begin(uploader):
+        return _over_quota(1, api.uploads.limit, "another upload from this address is in progress; try again when "
+                                                 "it is done")
     upload = await anyio.to_thread.run_sync(api.designs.upload)
     try:
         refused = await _receive(request, upload, api, uploader)
@@ -76,12 +77,22 @@ async def upload_design(request: Request,
         if upload.size == 0:
             raise InvalidInput("the design file is empty", "body")
         stored = await anyio.to_thread.run_sync(upload.finish, digest)
+        api.uploads.record(uploader, upload.size)
     except DesignHashMismatch as exc:
         raise InvalidInput(exc.message, "x-glocal-design-sha256", "hash_mismatch") from exc
     finally:
+        api.uploads.end(uploader)
         upload.discard()  # nothing left behind once stored (moved) or refused
-    api.uploads.record(uploader, upload.size)
     return {"sha256": "0x" + stored, "size": upload.size}
+
+
+def _refuse_if_too_large(size: int, declared: str, api: ApiServices) -> None:
+    """A body over the size limit, or over a whole day's quota (it could never be stored), is a 413."""
+    if size > api.max_design_bytes:
+        raise TooLarge(f"the design is {declared} bytes; the limit is {api.max_design_bytes}", "body")
+    if size > api.uploads.limit:
+        raise TooLarge(f"the design is {declared} bytes, more than an address may store in 24 hours "
+                       f"({api.uploads.limit} bytes)", "body")
 
 
 @router.get("/{sha256}", response_class=Response,

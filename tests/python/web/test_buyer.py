@@ -85,6 +85,8 @@ def test_buyer_orders_with_permit_and_follows_it_live_to_delivered_if_hub_ships(
     expect(status).to_have_text(status_pattern("paid"))
     assert "eth_signTypedData_v4" in buyer.wallet.methods() and len(buyer.wallet.sent) == 1  # permit: one tx
     assert market.suite(BUYER).order(order_id).status == OrderStatus.PAID
+    sent = next(params[0] for method, params in buyer.wallet.requests if method == "eth_sendTransaction")
+    assert sent["gasPrice"] == "0x0"  # the chain's free gas, as the API built it: the wallet adds no fee of its own
 
     buyer.page.evaluate("() => { window.__sameDocument = true; }")  # gone if the page reloads
     hub, oracle = market.suite(HUB_OPERATOR), market.suite(ORACLE)

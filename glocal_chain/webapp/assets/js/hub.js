@@ -126,24 +126,80 @@ async function publishOffer() {
   await showOffers(hub);
 }
 
-/** Reads the hub agent's /status (only possible when this page's policy allows that address). */
-async function showPrinters() {
-  const base = /** @type {HTMLInputElement} */ (byId('agent-url')).value.trim().replace(/\/+$/, '');
-  if (!base) throw new Error('Give the hub agent\u2019s address.');
-  let status;
+/** How long the page waits between two reads of the agent's printers (ms), and how long one read may take. */
+const AGENT_REFRESH_MS = 4000;
+const AGENT_TIMEOUT_MS = 5000;
+/** The current watch of the agent: a new "Show printers" ends the one before. */
+let agentWatch = 0;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let agentTimer;
+
+/** The agent's address as typed, without a trailing slash. @returns {string} */
+const agentBase = () => /** @type {HTMLInputElement} */ (byId('agent-url')).value.trim().replace(/\/+$/, '');
+
+/** The agent's /status document, read by this browser; null when it cannot be read from here. @param {string} base */
+async function agentStatus(base) {
   try {
-    const answer = await fetch(`${base}/status`);
-    status = await answer.json();
+    const answer = await fetch(`${base}/status`, { mode: 'cors', credentials: 'omit', cache: 'no-store',
+      signal: AbortSignal.timeout(AGENT_TIMEOUT_MS) });
+    return answer.ok ? await answer.json() : null;
   } catch {
-    fill(byId('printers'), [el('p', { class: 'note', text: `This page cannot read ${base}: the browser allows it to talk only to `
-      + 'this site, or the agent is not reachable from here. Run “glocal agent status --config hub.toml” on the hub\u2019s machine.' })]);
-    return;
+    return null;  // the policy refused it, the agent refused this site (CORS), it is down or out of reach
   }
-  const printers = (status.printers || []).map((/** @type {any} */ p) => el('li', {},
-    `${p.name}: ${p.state}${p.job ? `, printing ${p.job}` : ''}${p.progress_pct != null ? ` (${p.progress_pct.toFixed(0)} %)` : ''}`));
-  const queue = (status.queue || []).map((/** @type {any} */ j) => el('li', { text: `Order ${j.order_id}, unit ${j.unit}` }));
-  fill(byId('printers'), [el('h3', { text: 'Printers' }), el('ul', {}, ...(printers.length ? printers : [el('li', { text: 'None known.' })])),
-    el('h3', { text: 'Queue' }), el('ul', {}, ...(queue.length ? queue : [el('li', { text: 'Empty.' })]))]);
+}
+
+/** The printers, what each prints, the jobs in progress and the queue. @param {any} status */
+function printersView(status) {
+  const jobs = status.jobs || [];
+  const printers = (status.printers || []).map((/** @type {any} */ p) => {
+    const mine = jobs.find((/** @type {any} */ j) => j.printer === p.name);
+    const doing = p.job ? `${mine ? `order ${mine.order_id}, unit ${mine.unit}` : p.job}`
+      + `${p.progress_pct != null ? ` (${Number(p.progress_pct).toFixed(0)} %)` : ''}` : 'no job';
+    return el('li', { class: 'printer', 'data-printer': p.name }, `${p.name}: `,
+      el('span', { class: 'printer-state', text: p.state }), ' · ', el('span', { class: 'printer-job', text: doing }));
+  });
+  const running = jobs.map((/** @type {any} */ j) => el('li', { class: 'agent-job', 'data-order-id': j.order_id,
+    text: `Order ${j.order_id}, unit ${j.unit}: ${j.state} on ${j.printer || 'a printer'} (attempt ${j.attempt})` }));
+  const queue = (status.queue || []).map((/** @type {any} */ j) => el('li', { class: 'queued-job', 'data-order-id': j.order_id,
+    text: `Order ${j.order_id}, unit ${j.unit} (attempt ${j.attempt})` }));
+  const none = (/** @type {string} */ text) => [el('li', { class: 'empty', text })];
+  const problems = (status.problems || []).length ? [el('p', { class: 'note', text: `The agent reports: ${status.problems.join('; ')}.` })] : [];
+  return [el('h3', { text: `Printers of hub ${status.hub_id}` }), el('ul', { id: 'agent-printers' }, ...(printers.length ? printers : none('None known yet.'))),
+    el('h3', { text: 'Printing now' }), el('ul', { id: 'agent-jobs' }, ...(running.length ? running : none('Nothing.'))),
+    el('h3', { text: 'Queue' }), el('ul', { id: 'agent-queue' }, ...(queue.length ? queue : none('Empty.'))), ...problems,
+    el('p', { class: 'help', text: `Read from the agent at ${new Date().toLocaleTimeString()}, again every few seconds.` })];
+}
+
+/**
+ * Reads the hub agent's /status from this browser (see docs/hub-agent.md, "The hub page's printers") and shows it;
+ * when it cannot be read, says so once. @param {string} base @param {number} watch @returns {Promise<boolean>} whether it was read
+ */
+async function refreshPrinters(base, watch) {
+  const status = await agentStatus(base);
+  if (watch !== agentWatch) return false;  // the operator asked for another address meanwhile
+  if (status) {
+    fill(byId('printers'), printersView(status));
+    return true;
+  }
+  fill(byId('printers'), [el('p', { class: 'note agent-unreachable', role: 'status', text: `The hub agent at ${base} cannot be `
+    + 'read from this browser: you are not on the hub\u2019s network, the agent is not running, or it does not allow this site '
+    + '(web_origins in hub.toml; agent_origins in the API\u2019s settings). Your orders and the chain data above are still live.' })]);
+  return false;
+}
+
+/** Shows the agent's printers and keeps them current until a read fails or another address is asked for. */
+async function showPrinters() {
+  const base = agentBase();
+  if (!base) throw new Error('Give the hub agent\u2019s address.');
+  const watch = ++agentWatch;
+  clearTimeout(agentTimer);
+  const read = async () => {
+    if (watch !== agentWatch) return;
+    if (await refreshPrinters(base, watch)) {
+      agentTimer = setTimeout(() => { read().catch(sayError); }, AGENT_REFRESH_MS);
+    }
+  };
+  await read();
 }
 
 startSession();

@@ -124,6 +124,21 @@ export async function waitForReceipt(hash, description) {
   throw new WalletError(`No receipt yet for ${description} (${hash}): look it up in your wallet before trying again.`);
 }
 
+/** The fee fields the API set (the network's policy: gas price 0 on a free-gas consortium chain). */
+const FEE_FIELDS = ['gasPrice', 'maxFeePerGas', 'maxPriorityFeePerGas'];
+
+/**
+ * What the wallet is asked to send: the API's call, gas limit and fees (so that a wallet does not put its own
+ * fees on a chain where gas is free); the nonce is the wallet's.
+ * @param {any} tx
+ */
+function sendable(tx) {
+  /** @type {Record<string, string>} */
+  const sent = { from: tx.from, to: tx.to, data: tx.data, value: tx.value || '0x0', gas: tx.gas };
+  for (const field of FEE_FIELDS) if (tx[field] !== undefined) sent[field] = tx[field];
+  return sent;
+}
+
 /**
  * Sends the API's unsigned transactions in order, each after the previous one's receipt.
  * A refusal stops the rest (and says what was already sent); nothing is retried. Returns once the API has
@@ -141,8 +156,7 @@ export async function sendTransactions(transactions, progress = () => {}) {
     progress(`Confirm in your wallet (${index + 1} of ${transactions.length}): ${tx.description}`);
     let hash;
     try {
-      hash = await request('eth_sendTransaction', [{ from: tx.from, to: tx.to, data: tx.data, value: tx.value || '0x0',
-        gas: tx.gas }]);
+      hash = await request('eth_sendTransaction', [sendable(tx)]);
     } catch (error) {
       if (index > 0 && /** @type {WalletError} */ (error).code === 4001) {
         throw new WalletError(`You declined the signature; ${index} of ${transactions.length} transactions had been `
