@@ -52,7 +52,23 @@ _role_command("add-oracle", "oracle", True, "Grant the oracle role.")
 _role_command("remove-oracle", "oracle", False, "Revoke the oracle role.")
 _role_command("add-arbiter", "arbiter", True, "Grant the arbiter role.")
 _role_command("remove-arbiter", "arbiter", False, "Revoke the arbiter role.")
-_role_command("add-hub-approver", "hub-approver", True, "Grant the hub approver role (approves and suspends hubs).")
+
+
+@app.command("add-hub-approver")
+def add_hub_approver(address: str, areas: str = typer.Option(
+                         ..., "--areas", help="Comma-separated geohash prefixes where it approves and suspends hubs."),
+                     network: NetworkOption = None, wallet: WalletOption = None,
+                     json_output: JsonOption = False) -> None:
+    """Grant the hub approver role, in these areas (geohash prefixes: an approver acts only on hubs inside them)."""
+    prefixes = [area.strip() for area in areas.split(",") if area.strip()]
+
+    def grant(suite: GlocalSuite) -> None:
+        suite.set_role("hub-approver", address, True)
+        suite.set_hub_approver_areas(address, prefixes)
+
+    run_on_suite(network, wallet, json_output, grant,
+                 show({"role": "hub-approver", "account": address, "granted": True, "areas": prefixes},
+                      f"hub-approver granted to {address}, in {', '.join(prefixes) or 'no area'}"))
 _role_command("remove-hub-approver", "hub-approver", False, "Revoke the hub approver role.")
 
 

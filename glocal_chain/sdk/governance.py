@@ -7,6 +7,7 @@ from typing import Any
 from web3.contract import Contract
 
 from glocal_chain.deploy.deployer import ROLES
+from glocal_chain.geo import to_bytes12
 from glocal_chain.sdk.catalogue import Catalogue
 from glocal_chain.sdk.connection import SuiteConnection
 from glocal_chain.sdk.inputs import InputError, require_address
@@ -37,6 +38,11 @@ class Governance:
         function = contract.functions.grantRole if granted else contract.functions.revokeRole
         self.connection.send(function(role_id, require_address(account)),
                              f"{'grant' if granted else 'revoke'} {role}")
+
+    def set_hub_approver_areas(self, account: str, areas: list[str]) -> None:
+        """Where a hub approver approves and suspends hubs (geohash prefixes; none: nowhere)."""
+        self.connection.send(self.connection.hubs.functions.setHubApproverAreas(
+            require_address(account), [to_bytes12(area) for area in areas]), "set hub approver areas")
 
     def has_role(self, role: str, account: str) -> bool:
         contract, role_id = self._role(role)

@@ -14,7 +14,7 @@ from glocal_chain.wallet.keystore import list_wallets
 
 #: The commands that grant a role (signed by a governor, the holder of DEFAULT_ADMIN_ROLE).
 ROLE_GRANTS = {"ORACLE_ROLE": "glocal admin add-oracle", "ARBITER_ROLE": "glocal admin add-arbiter",
-               "HUB_APPROVER_ROLE": "glocal admin add-hub-approver"}
+               "HUB_APPROVER_ROLE": "glocal admin add-hub-approver --areas AREAS"}
 
 
 @dataclass(frozen=True)

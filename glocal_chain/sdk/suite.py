@@ -260,6 +260,9 @@ class GlocalSuite:
     def has_role(self, role: str, account: str) -> bool:
         return self._governance.has_role(role, account)
 
+    def set_hub_approver_areas(self, account: str, areas: list[str]) -> None:
+        self._governance.set_hub_approver_areas(account, areas)
+
     def set_quorum(self, quorum: int) -> None:
         self._governance.set_quorum(quorum)
 

@@ -20,5 +20,6 @@ def test_brownie_deploy_script_writes_deployment_if_run_on_development_network(t
     assert result.returncode == 0, result.stdout + result.stderr
     assert "brownie-development: deployed" in result.stdout
     recorded = json.loads((tmp_path / "brownie-development.json").read_text())
-    assert set(recorded["contracts"]) == {"HubRegistry", "ProductRegistry", "OrderEscrow", "TestToken"}
+    assert set(recorded["contracts"]) == {"HubRegistry", "ProductRegistry", "OrderEscrow", "TestToken",
+                                          "ConsortiumMembership", "ConsortiumTimelock", "ConsortiumGovernor"}
     assert recorded["chain_id"] == 31337

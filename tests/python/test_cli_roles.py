@@ -327,12 +327,13 @@ def test_missing_role_names_role_and_its_holder_if_wrong_wallet_signs(glocal, ma
     assert f"AccessControlUnauthorizedAccount(account={fablab}, neededRole=HUB_APPROVER_ROLE)" in message, message
     assert f"{fablab} lacks HUB_APPROVER_ROLE on HubRegistry" in message
     assert "wallet 'operator' holds it (--wallet operator)" in message
-    assert f"`glocal admin add-hub-approver {fablab} --wallet operator`" in message
+    assert f"`glocal admin add-hub-approver --areas AREAS {fablab} --wallet operator`" in message
     confirm = glocal("order", "confirm", "1", "--wallet", "buyer", ok=False)
     assert "neededRole=ORACLE_ROLE" in confirm and "wallet 'oracle' holds it (--wallet oracle)" in confirm, confirm
     assert f"`glocal admin add-oracle {people['buyer']} --wallet operator`" in confirm
     # the command the hint names works
-    assert glocal("admin", "add-hub-approver", fablab, "--wallet", "operator")["granted"] is True
+    granted = glocal("admin", "add-hub-approver", fablab, "--areas", "u33", "--wallet", "operator")
+    assert (granted["granted"], granted["areas"]) == (True, ["u33"])  # the far hub, at u33dc0, is in its area
     assert f"HubStatusUnchanged(hubId={market['far']}, status=Approved)" in glocal(
         "admin", "approve-hub", str(market["far"]), "--wallet", "fablab", ok=False)
     assert glocal("admin", "suspend-hub", str(market["far"]), "--reason", "audit", "--wallet", "fablab")["status"] \
