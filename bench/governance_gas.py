@@ -11,7 +11,7 @@ from typing import Any
 
 from web3 import Web3
 
-from glocal_chain.chain.anvil import EphemeralNode
+from glocal_chain.chain.anvil import EphemeralNode, advance_clock
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy, NetworkConfig
@@ -23,11 +23,6 @@ from glocal_chain.sdk.suite import GlocalSuite
 from glocal_chain.toolchain.settings import project_root
 
 OSLO, BERLIN, BALTIMORE, NEWCOMER, HUB_OPERATOR = 10, 11, 12, 9, 5
-
-
-def _advance(w3: Web3, seconds: int) -> None:
-    w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
-    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
 
 
 def _gas(sender: Sender, call: Any) -> int:
@@ -44,17 +39,17 @@ def _decide(suite: GlocalSuite, cities: dict[int, Sender], action: ProposedActio
     description = f"{action.summary} ({tag})"
     description_hash = Web3.keccak(text=description)
     w3 = suite.w3
-    _advance(w3, 1)
+    advance_clock(w3, 1)
     receipt = cities[OSLO].transact(governor.propose(targets, values, datas, description), "propose")
     proposal_id = governor.getProposalId(targets, values, datas, description_hash).call()
     gas = {"propose": int(receipt["gasUsed"])}
-    _advance(w3, rules.voting_delay_s + 1)
+    advance_clock(w3, rules.voting_delay_s + 1)
     gas["vote_first"] = _gas(cities[voters[0]], governor.castVote(proposal_id, 1))
     for voter in voters[1:]:
         gas["vote_reaching_quorum"] = _gas(cities[voter], governor.castVote(proposal_id, 1))
-    _advance(w3, rules.voting_period_s + 1)
+    advance_clock(w3, rules.voting_period_s + 1)
     gas["queue"] = _gas(cities[BALTIMORE], governor.queue(targets, values, datas, description_hash))
-    _advance(w3, rules.timelock_delay_s + 1)
+    advance_clock(w3, rules.timelock_delay_s + 1)
     gas["execute"] = _gas(cities[BALTIMORE], governor.execute(targets, values, datas, description_hash))
     gas["total"] = sum(gas.values())
     return gas

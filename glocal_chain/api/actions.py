@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from web3 import Web3
 from web3.contract.contract import ContractFunction
 
 from glocal_chain import geo
@@ -163,13 +162,13 @@ class Actions:
 
     def queue(self, sender: str, proposal_id: int) -> dict[str, Any]:
         consortium = consortium_of(self.suite)
-        return self._one(sender, consortium.governor.functions.queue(*_operation(self._proposal(consortium,
+        return self._one(sender, consortium.governor.functions.queue(*consortium.operation(self._proposal(consortium,
                                                                                                  proposal_id))),
                          f"queue proposal {proposal_id}")
 
     def execute(self, sender: str, proposal_id: int) -> dict[str, Any]:
         consortium = consortium_of(self.suite)
-        return self._one(sender, consortium.governor.functions.execute(*_operation(self._proposal(consortium,
+        return self._one(sender, consortium.governor.functions.execute(*consortium.operation(self._proposal(consortium,
                                                                                                    proposal_id))),
                          f"execute proposal {proposal_id}")
 
@@ -179,8 +178,3 @@ class Actions:
             return consortium.proposal(proposal_id)
         except InputError as exc:  # the SDK's "no proposal N"
             raise NotFound(f"no proposal {proposal_id}", "proposal_id") from exc
-
-
-def _operation(proposal: Proposal) -> tuple[list[str], list[int], list[bytes], bytes]:
-    """The governor's arguments that name a proposal: its calls and the hash of its description."""
-    return (proposal.targets, proposal.values, proposal.calldatas, bytes(Web3.keccak(text=proposal.description)))

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from glocal_chain.chain.anvil import advance_clock
 from glocal_chain.chain.connection import connect
 from glocal_chain.chain.networks import load_network, local_node
 from glocal_chain.cli.options import JsonOption, NetworkOption
@@ -60,8 +61,7 @@ def advance(seconds: Annotated[int, typer.Argument(min=1, help="How far to move 
     if not net.local:
         raise InputError(f"network {net.name!r} is not a local chain: its clock moves only with time")
     w3 = connect(net)
-    w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
-    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    advance_clock(w3, seconds)
     block = w3.eth.get_block("latest")
     emit({"block": block["number"], "timestamp": block["timestamp"]}, json_output,
          f"{net.name}: {seconds} s later, block {block['number']} at {block['timestamp']}")

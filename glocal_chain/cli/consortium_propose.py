@@ -12,7 +12,8 @@ from glocal_chain.cli.output import emit
 from glocal_chain.cli.proposal_view import proposal_text
 from glocal_chain.sdk.consortium import Consortium
 from glocal_chain.sdk.inputs import InputError, parse_units
-from glocal_chain.sdk.proposals import PROPOSAL_ROLES, ProposedAction
+from glocal_chain.sdk.proposals import ProposedAction
+from glocal_chain.sdk.roles import PROPOSAL_ROLES
 from glocal_chain.sdk.suite import GlocalSuite
 
 app = typer.Typer(help="Propose a decision to the member cities (a member's wallet signs).", no_args_is_help=True)

@@ -173,8 +173,7 @@ class _Deployer:
         governor = self.deploy("ConsortiumGovernor", membership.address, timelock.address, consortium.voting_delay_s,
                                consortium.voting_period_s, consortium.quorum_percent)
         for role in ("PROPOSER_ROLE", "CANCELLER_ROLE"):
-            self.sender.transact(timelock.functions.grantRole(ROLES[role], governor.address),
-                                 f"the governor gets {role} on the timelock")
+            self.grant("ConsortiumTimelock", role, governor.address)
         hubs = self.contracts["HubRegistry"]
         for member in consortium.members:
             self.sender.transact(membership.functions.admit(member.account, member.name), f"admit {member.name}")

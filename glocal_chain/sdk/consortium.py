@@ -170,7 +170,7 @@ class Consortium:
                       if proposal.state in ("Pending", "Active") else "")
             raise InputError(f"proposal {proposal_id} is {proposal.state}{detail}: only a proposal that has "
                              "Succeeded is queued")
-        self.connection.send(self.governor.functions.queue(*self._operation(proposal)), f"queue {proposal_id}")
+        self.connection.send(self.governor.functions.queue(*self.operation(proposal)), f"queue {proposal_id}")
         return self.proposal(proposal_id)
 
     def execute(self, proposal_id: int) -> Proposal:
@@ -181,7 +181,7 @@ class Consortium:
         if proposal.eta > now:
             raise InputError(f"proposal {proposal_id} is queued: the timelock lets it run at {_when(proposal.eta)} "
                              f"(in {proposal.eta - now} s){LOCAL_CLOCK_HINT}")
-        self.connection.send(self.governor.functions.execute(*self._operation(proposal)), f"execute {proposal_id}")
+        self.connection.send(self.governor.functions.execute(*self.operation(proposal)), f"execute {proposal_id}")
         return self.proposal(proposal_id)
 
     def proposal(self, proposal_id: int) -> Proposal:
@@ -237,7 +237,8 @@ class Consortium:
             except (ContractCustomError, ContractLogicError) as exc:
                 raise revert_from_exception(exc, f"the proposal would fail when executed: {what}") from exc
 
-    def _operation(self, proposal: Proposal) -> tuple[list[str], list[int], list[bytes], bytes]:
+    def operation(self, proposal: Proposal) -> tuple[list[str], list[int], list[bytes], bytes]:
+        """The governor's arguments that name a proposal (queue, execute): its calls and its description's hash."""
         return (proposal.targets, proposal.values, proposal.calldatas,
                 bytes(Web3.keccak(text=proposal.description)))
 

@@ -14,14 +14,8 @@ from glocal_chain.deploy.config import quorum_votes
 from glocal_chain.geo import to_bytes12
 from glocal_chain.sdk.connection import SuiteConnection
 from glocal_chain.sdk.inputs import InputError, require_address
+from glocal_chain.sdk.roles import PROPOSAL_ROLES
 
-#: The roles a proposal grants or revokes, by their CLI name: (contracts, role).
-PROPOSAL_ROLES: dict[str, tuple[tuple[str, ...], str]] = {
-    "oracle": (("OrderEscrow",), "ORACLE_ROLE"),
-    "arbiter": (("OrderEscrow",), "ARBITER_ROLE"),
-    "pauser": (("OrderEscrow", "ProductRegistry"), "PAUSER_ROLE"),
-    "hub-approver": (("HubRegistry",), "HUB_APPROVER_ROLE"),
-}
 PAUSABLE = ("OrderEscrow", "ProductRegistry")
 
 

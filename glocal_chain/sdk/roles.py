@@ -45,9 +45,15 @@ def holders(contract: Contract, role: bytes, accounts: list[SigningAccount]) -> 
     return [account for account in accounts if contract.functions.hasRole(role, account.address).call()]
 
 
-#: What the consortium proposes to grant a role, by the role (`glocal consortium propose grant-role ROLE ...`).
-PROPOSED_GRANTS = {"ORACLE_ROLE": "oracle", "ARBITER_ROLE": "arbiter", "PAUSER_ROLE": "pauser",
-                   "HUB_APPROVER_ROLE": "hub-approver"}
+#: The roles a proposal grants or revokes, by their CLI name: (contracts, role).
+PROPOSAL_ROLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "oracle": (("OrderEscrow",), "ORACLE_ROLE"),
+    "arbiter": (("OrderEscrow",), "ARBITER_ROLE"),
+    "pauser": (("OrderEscrow", "ProductRegistry"), "PAUSER_ROLE"),
+    "hub-approver": (("HubRegistry",), "HUB_APPROVER_ROLE"),
+}
+#: The CLI name of each role a proposal grants (`glocal consortium propose grant-role NAME ...`), by the role.
+PROPOSED_GRANTS = {role: name for name, (_, role) in PROPOSAL_ROLES.items()}
 
 
 def missing_role_hint(contract: Contract, contract_name: str, role: bytes, account: str,

@@ -12,7 +12,7 @@ from typing import Any
 
 from glocal_chain.api.service import ApiService
 from glocal_chain.api.settings import ApiSettings
-from glocal_chain.chain.anvil import free_port
+from glocal_chain.chain.anvil import advance_clock, free_port
 from glocal_chain.chain.dev_accounts import dev_account
 from glocal_chain.chain.networks import GasPolicy
 from glocal_chain.chain.transactions import Sender
@@ -40,10 +40,8 @@ def octoprint_servers(base: Path, count: int) -> Iterator[list[OctoPrintServer]]
 VOTING_DELAY_S, VOTING_PERIOD_S, TIMELOCK_DELAY_S = 1, 60, 30
 
 
-def advance(w3: Any, seconds: int) -> None:
-    """Moves anvil's clock (the governor's: the latest block's timestamp) `seconds` on, in a new block."""
-    w3.provider.make_request("evm_increaseTime", [seconds])
-    w3.provider.make_request("evm_mine", [])
+#: Moves anvil's clock (the governor's: the latest block's timestamp) `seconds` on, in a new block.
+advance = advance_clock
 
 
 def deploy_governed(w3: Any, deployer: Any, network_name: str, directory: Path,
